@@ -1,0 +1,201 @@
+package org.pathways.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads and writes NumPy's {@code .npy} and {@code .npz} files (format versions 1-3, C order,
+ * little-endian float16/32/64, int8..64, uint8, bool). Written by hand because neither DJL nor Smile
+ * reads int64 label maps and float64 arrays without a native engine, and the format is 30 lines of spec.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {}
+
+    /** Reads one {@code .npy} file. */
+    public static NdData read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in.readAllBytes(), file.toString());
+        }
+    }
+
+    /** Reads every array of an {@code .npz} archive, keyed by name without the {@code .npy} suffix, in file order. */
+    public static Map<String, NdData> readNpz(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        Map<String, NdData> out = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                if (e.isDirectory()) continue;
+                String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
+                out.put(name, parse(zip.readAllBytes(), file + ":" + e.getName()));
+            }
+        } catch (java.util.zip.ZipException ex) {
+            throw new IOException(file + ": not a valid .npz archive (" + ex.getMessage() + ")");
+        }
+        if (out.isEmpty()) throw new IOException(file + ": not a valid .npz archive (no arrays)");
+        return out;
+    }
+
+    static NdData parse(byte[] bytes, String where) throws IOException {
+        if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
+            throw new IOException(where + ": not a .npy file (bad magic)");
+        }
+        int major = bytes[6];
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLen;
+        int offset;
+        if (major == 1) {
+            headerLen = Short.toUnsignedInt(bb.getShort(8));
+            offset = 10;
+        } else if (major == 2 || major == 3) {
+            headerLen = bb.getInt(8);
+            offset = 12;
+        } else {
+            throw new IOException(where + ": unsupported .npy version " + major);
+        }
+        if (offset + headerLen > bytes.length) throw new IOException(where + ": truncated .npy header");
+        String header = new String(bytes, offset, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Matcher d = DESCR.matcher(header);
+        Matcher f = FORTRAN.matcher(header);
+        Matcher s = SHAPE.matcher(header);
+        if (!d.find() || !f.find() || !s.find()) throw new IOException(where + ": malformed .npy header: " + header.trim());
+        if (f.group(1).equals("True")) throw new IOException(where + ": Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
+        String descr = d.group(1);
+        int[] shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        long count = 1;
+        for (int n : shape) count *= n;
+        if (count > Integer.MAX_VALUE) throw new IOException(where + ": array too large (" + count + " elements)");
+        if (descr.startsWith(">") && !descr.endsWith("1")) throw new IOException(where + ": big-endian dtype " + descr + " is not supported");
+        String type = descr.replaceAll("^[<>|=]", "");
+        int width = switch (type) {
+            case "f8", "i8", "u8" -> 8;
+            case "f4", "i4", "u4" -> 4;
+            case "f2", "i2", "u2" -> 2;
+            case "i1", "u1", "b1" -> 1;
+            default -> throw new IOException(where + ": unsupported dtype " + descr);
+        };
+        int data = offset + headerLen;
+        if ((long) data + count * width > bytes.length) {
+            throw new IOException(where + ": truncated data (" + (bytes.length - data) + " bytes for " + count + " x " + width + ")");
+        }
+        double[] values = new double[(int) count];
+        bb.position(data);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (type) {
+                case "f8" -> bb.getDouble();
+                case "f4" -> bb.getFloat();
+                case "f2" -> halfToFloat(bb.getShort());
+                case "i8" -> bb.getLong();
+                case "u8" -> { long v = bb.getLong(); yield v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1); }
+                case "i4" -> bb.getInt();
+                case "u4" -> Integer.toUnsignedLong(bb.getInt());
+                case "i2" -> bb.getShort();
+                case "u2" -> Short.toUnsignedInt(bb.getShort());
+                case "i1" -> bb.get();
+                default -> Byte.toUnsignedInt(bb.get()); // u1, b1
+            };
+        }
+        return new NdData(shape, values, type);
+    }
+
+    /** IEEE 754 binary16 to float (Float.float16ToFloat is Java 20+). */
+    static float halfToFloat(short bits) {
+        int h = bits & 0xffff;
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    /** Writes a float32 {@code .npy} file (what every Pathways output uses). */
+    public static void writeFloat32(Path file, int[] shape, double[] values) throws IOException {
+        write(file, shape, values, "f4");
+    }
+
+    /** Writes a float64 {@code .npy} file. */
+    public static void writeFloat64(Path file, int[] shape, double[] values) throws IOException {
+        write(file, shape, values, "f8");
+    }
+
+    /** Writes an int64 {@code .npy} file. */
+    public static void writeInt64(Path file, int[] shape, int[] values) throws IOException {
+        write(file, shape, Arrays.stream(values).asDoubleStream().toArray(), "i8");
+    }
+
+    private static void write(Path file, int[] shape, double[] values, String type) throws IOException {
+        long count = 1;
+        for (int n : shape) count *= n;
+        if (count != values.length) {
+            throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape) + " does not hold " + values.length + " values");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeTo(out, shape, values, type);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
+        Files.write(tmp, out.toByteArray());
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Serialises an array in {@code .npy} format (used for .npz entries too). */
+    public static void writeTo(OutputStream out, int[] shape, double[] values, String type) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (int n : shape) dims.append(n).append(", ");
+        String shapeText = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
+        String header = "{'descr': '<" + type + "', 'fortran_order': False, 'shape': " + shapeText + ", }";
+        int total = 10 + header.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        header = header + " ".repeat(pad) + "\n";
+        int width = type.equals("f4") ? 4 : 8;
+        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + values.length * width).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
+        for (double v : values) {
+            switch (type) {
+                case "f4" -> bb.putFloat((float) v);
+                case "f8" -> bb.putDouble(v);
+                case "i8" -> bb.putLong((long) v);
+                default -> throw new IllegalArgumentException("unsupported dtype " + type);
+            }
+        }
+        out.write(bb.array());
+    }
+
+    /** Writes named float32 arrays into an {@code .npz} archive (uncompressed, as numpy.savez does). */
+    public static void writeNpz(Path file, Map<String, NdData> arrays) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, NdData> e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                String type = e.getValue().dtype().startsWith("i") ? "i8" : e.getValue().dtype().equals("f8") ? "f8" : "f4";
+                writeTo(zip, e.getValue().shape(), e.getValue().values(), type);
+                zip.closeEntry();
+            }
+        }
+    }
+}

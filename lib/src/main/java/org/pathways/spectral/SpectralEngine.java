@@ -1,0 +1,193 @@
+package org.pathways.spectral;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The per-image optimisation loop of the authors' single_img/main.py: {@code passes + 1} loop passes
+ * ({@code train_steps} counts them), gradients accumulated over {@code accumulation} passes, an optimiser update
+ * after pass {@code accumulation} (which closes a first window of accumulation + 1 passes) and then every
+ * {@code accumulation} passes.
+ *
+ * <p>When the graphs and the network do not change inside a window (every ViT, the {@code pixels} backbone:
+ * BatchNorm uses batch statistics, so a pass is a pure function of the parameters), all passes of a window give
+ * the same gradient; {@link Config#reuseWindowPass()} computes it once and scales it by the window's length.
+ *
+ * <p>Memory: every pass runs in its own sub-manager, closed after it; parameters, optimiser state and graphs live
+ * in the caller's manager and are only temp-attached to the pass's manager, so a long run does not grow.
+ */
+public final class SpectralEngine {
+
+    /**
+     * @param passes the authors' {@code train_steps}: the loop runs passes + 1 times
+     * @param accumulation passes per optimiser update ({@code accum_grads})
+     * @param reuseWindowPass compute each window's gradient once and scale it (exact when passes are identical)
+     */
+    public record Config(int passes, int accumulation, double learningRate, String optimiser, boolean reuseWindowPass,
+                         double eigWeight, double orthoWeight) {
+        /** The authors' defaults: 1300 passes, accumulation 20, Adam 1e-3, weights 2 and 2. */
+        public static Config authors() {
+            return new Config(1300, 20, 1e-3, "adam", true, 2, 2);
+        }
+
+        public Config withPasses(int n) {
+            return new Config(n, accumulation, learningRate, optimiser, reuseWindowPass, eigWeight, orthoWeight);
+        }
+
+        public Config withAccumulation(int n) {
+            return new Config(passes, n, learningRate, optimiser, reuseWindowPass, eigWeight, orthoWeight);
+        }
+
+        public Config withLearningRate(double lr) {
+            return new Config(passes, accumulation, lr, optimiser, reuseWindowPass, eigWeight, orthoWeight);
+        }
+
+        public Config withOptimiser(String name) {
+            return new Config(passes, accumulation, learningRate, name, reuseWindowPass, eigWeight, orthoWeight);
+        }
+
+        public Config withReuseWindowPass(boolean reuse) {
+            return new Config(passes, accumulation, learningRate, optimiser, reuse, eigWeight, orthoWeight);
+        }
+
+        /** Optimiser updates in a run: one after each full window. */
+        public int updates() {
+            return accumulation < 1 ? 0 : passes / accumulation;
+        }
+
+        /** Passes the gradient of update u (1-based) accumulates. */
+        public int windowLength(int update) {
+            return update == 1 ? accumulation + 1 : accumulation;
+        }
+    }
+
+    /** Progress of a run, reported after every computed pass. */
+    public interface Listener {
+        /**
+         * @param pass the authors' pass index reached (0..passes)
+         * @param update optimiser updates done so far
+         */
+        void onProgress(int pass, int passes, int update, double loss, double elapsedSeconds);
+    }
+
+    /** Outcome of a run: the final features and the loss history. */
+    public record Result(double[] probabilities, int channels, int height, int width, double finalLoss,
+                         int passes, int computedPasses, int updates, double[] lossPerUpdate, double seconds) {}
+
+    private SpectralEngine() {}
+
+    /** Runs the optimisation and returns the softmaxed features (K x H x W, channel-first) of the final parameters. */
+    public static Result run(NDManager manager, SpectralObjective objective, FeatureMap features, Config config, Listener listener) {
+        if (config.passes() < 0) throw new org.pathways.data.InvalidInputException("--steps must be >= 0, got " + config.passes());
+        if (config.accumulation() < 1) throw new org.pathways.data.InvalidInputException("--accum must be >= 1, got " + config.accumulation());
+        long start = System.nanoTime();
+        NDList parameters = features.parameters();
+        Optimiser optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);
+        List<NDArray> accumulated = new ArrayList<>();
+        for (NDArray p : parameters) accumulated.add(p.zerosLike());
+        List<NDArray> longLived = new ArrayList<>(parameters);
+        longLived.addAll(optimiser.state());
+        longLived.addAll(accumulated);
+        longLived.addAll(List.of(objective.longLived()));
+        NDArray[] attach = longLived.toArray(new NDArray[0]);
+
+        int updates = config.updates();
+        double[] lossPerUpdate = new double[updates];
+        int computed = 0;
+        double lastLoss = Double.NaN;
+        if (config.reuseWindowPass()) {
+            for (int u = 1; u <= updates; u++) {
+                try (NDManager step = manager.newSubManager()) {
+                    step.tempAttachAll(attach);
+                    lastLoss = passInto(objective, features, accumulated);
+                    computed++;
+                    List<NDArray> scaled = new ArrayList<>();
+                    for (NDArray g : accumulated) scaled.add(g.mul(config.windowLength(u)));
+                    optimiser.step(parameters, scaled);
+                    for (NDArray g : accumulated) g.muli(0);
+                }
+                lossPerUpdate[u - 1] = lastLoss;
+                if (listener != null) listener.onProgress(u * config.accumulation(), config.passes(), u, lastLoss, seconds(start));
+            }
+        } else {
+            int u = 0;
+            for (int pass = 0; pass <= config.passes(); pass++) {
+                try (NDManager step = manager.newSubManager()) {
+                    step.tempAttachAll(attach);
+                    lastLoss = passInto(objective, features, accumulated);
+                    computed++;
+                    if (pass % config.accumulation() == 0 && pass != 0) {
+                        optimiser.step(parameters, accumulated);
+                        for (NDArray g : accumulated) g.muli(0);
+                        lossPerUpdate[u++] = lastLoss;
+                    }
+                }
+                if (listener != null) listener.onProgress(pass, config.passes(), u, lastLoss, seconds(start));
+            }
+            for (NDArray g : accumulated) g.muli(0);
+        }
+
+        double[] probabilities;
+        double finalLoss;
+        try (NDManager step = manager.newSubManager()) {
+            step.tempAttachAll(attach);
+            NDArray x = features.logits().softmax(1);
+            finalLoss = objective.evaluate(x).loss().toType(DataType.FLOAT64, false).getDouble();
+            probabilities = x.toType(DataType.FLOAT64, false).toDoubleArray();
+        }
+        for (NDArray a : accumulated) a.close();
+        for (NDArray a : optimiser.state()) a.close();
+        return new Result(probabilities, objective.channels(), objective.featureHeight(), objective.featureWidth(), finalLoss,
+                config.passes(), computed, updates, lossPerUpdate, seconds(start));
+    }
+
+    /** One forward and backward pass; adds the parameters' gradients into {@code accumulated}; returns the loss. */
+    private static double passInto(SpectralObjective objective, FeatureMap features, List<NDArray> accumulated) {
+        NDList parameters = features.parameters();
+        double loss;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray value = objective.evaluate(features.logits().softmax(1)).loss();
+            collector.backward(value);
+            loss = value.toType(DataType.FLOAT64, false).getDouble();
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray g = parameters.get(i).getGradient();
+            accumulated.get(i).addi(g);
+            g.muli(0); // clear .grad in place so the next backward starts from zero
+        }
+        return loss;
+    }
+
+    /** Objective value and dL/dX at fixed features X (K*H*W values, channel-first). */
+    public record Gradient(double loss, double[] dLossDx, double[] eigenvalues, double[] orthoSquares) {}
+
+    /** Evaluates the objective and its gradient with respect to X itself (the authors' {@code dense_feat}). */
+    public static Gradient gradientAt(NDManager manager, SpectralObjective objective, double[] x) {
+        try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(objective.longLived());
+            NDArray features = scope.create(x, new Shape(1, objective.channels(), objective.featureHeight(), objective.featureWidth()));
+            NDArray typed = features.toType(objective.dataType(), false);
+            typed.setRequiresGradient(true);
+            double loss;
+            SpectralObjective.Terms terms;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                terms = objective.evaluate(typed);
+                collector.backward(terms.loss());
+                loss = terms.loss().toType(DataType.FLOAT64, false).getDouble();
+            }
+            double[] grad = typed.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+            return new Gradient(loss, grad, objective.eigenvaluesInGraphOrder(terms), objective.orthoSquaresInGraphOrder(terms));
+        }
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

@@ -1,0 +1,217 @@
+package org.pathways.spectral;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pathways.affinity.Graph;
+import org.pathways.data.InvalidInputException;
+
+/**
+ * The per-image spectral objective of the paper (Sec. 3.2) and of the authors' {@code ncut_loss}: for every graph,
+ * pool the features X (1, K, H, W) to the graph's grid, L2-normalise each channel over the pixels (Z), and score
+ * eigenvalue estimates z_c^T A z_c (target 1) and the off-diagonal Gram entries of Z (target 0):
+ * {@code loss = eigWeight * mean|eig - 1| + orthoWeight * mean(ortho^2)}, means over all heads and channels and over
+ * all layers' off-diagonal entries.
+ *
+ * <p>Speed: all heads of all graphs at one grid are stacked into one (G*N, N) matrix of symmetric parts S, so a pass
+ * is one matrix product per grid; its result 2 S Z^T is also the gradient of the eigenvalue term, which enters
+ * autograd through a surrogate with the same value (no second read of the graphs in the backward pass).
+ */
+public final class SpectralObjective implements AutoCloseable {
+
+    /** All graphs that share one grid, their symmetric parts stacked. */
+    private record Level(int height, int width, int headCount, int layerCount, NDArray stack) {}
+
+    /** Where each input graph's eigenvalues sit in its level's stack (for reporting in input order). */
+    private record Slot(int level, int firstHead, int heads) {}
+
+    private final NDManager manager;
+    private final List<Level> levels = new ArrayList<>();
+    private final List<Slot> slots = new ArrayList<>();
+    private final int channels;
+    private final int featureHeight;
+    private final int featureWidth;
+    private final int totalHeads;
+    private final int totalLayers;
+    private final double eigWeight;
+    private final double orthoWeight;
+    private final NDArray offDiagonal;
+    private final DataType dataType;
+
+    /**
+     * @param graphs the graphs (any order, any mix of grids)
+     * @param channels K, the number of feature channels (eigenvectors)
+     */
+    public SpectralObjective(NDManager parent, List<Graph> graphs, int channels, DataType dataType, double eigWeight, double orthoWeight) {
+        this(parent, graphs, channels, 0, 0, dataType, eigWeight, orthoWeight);
+    }
+
+    /**
+     * @param featureHeight feature grid height, or 0 for the finest graph's grid (the authors' choice); a larger grid
+     *     is pooled down to every graph
+     */
+    public SpectralObjective(NDManager parent, List<Graph> graphs, int channels, int featureHeight, int featureWidth,
+                             DataType dataType, double eigWeight, double orthoWeight) {
+        if (graphs.isEmpty()) throw new InvalidInputException("no graphs to optimise");
+        this.manager = parent.newSubManager();
+        this.channels = channels;
+        this.dataType = dataType;
+        this.eigWeight = eigWeight;
+        this.orthoWeight = orthoWeight;
+        Graph finest = graphs.get(0);
+        for (Graph g : graphs) if (g.nodes() > finest.nodes()) finest = g;
+        this.featureHeight = featureHeight > 0 ? featureHeight : finest.height();
+        this.featureWidth = featureWidth > 0 ? featureWidth : finest.width();
+        int minNodes = Integer.MAX_VALUE;
+        for (Graph g : graphs) minNodes = Math.min(minNodes, g.nodes());
+        if (channels > minNodes) {
+            throw new InvalidInputException("K = " + channels + " eigenvectors is larger than the " + minNodes + " pixels of the coarsest graph");
+        }
+        if (channels < 2) throw new InvalidInputException("K = " + channels + ": at least 2 eigenvectors are needed");
+
+        Map<String, List<Graph>> byGrid = new LinkedHashMap<>();
+        for (Graph g : graphs) byGrid.computeIfAbsent(g.height() + "x" + g.width(), k -> new ArrayList<>()).add(g);
+        Map<Graph, Slot> slotOf = new java.util.IdentityHashMap<>();
+        int heads = 0;
+        for (List<Graph> group : byGrid.values()) {
+            List<NDArray> parts = new ArrayList<>();
+            int first = 0;
+            for (Graph g : group) {
+                if (g.height() > this.featureHeight || g.width() > this.featureWidth) {
+                    throw new InvalidInputException("graph " + g.name() + ": grid " + g.height() + "x" + g.width() + " is finer than the feature grid " + this.featureHeight + "x" + this.featureWidth);
+                }
+                parts.add(g.symmetrisedStack(manager, dataType));
+                slotOf.put(g, new Slot(levels.size(), first, g.heads()));
+                first += g.heads();
+            }
+            NDArray stack = parts.get(0);
+            if (parts.size() > 1) {
+                stack = ai.djl.ndarray.NDArrays.concat(new NDList(parts), 0);
+                parts.forEach(NDArray::close);
+            }
+            levels.add(new Level(group.get(0).height(), group.get(0).width(), first, group.size(), stack));
+            heads += first;
+        }
+        for (Graph g : graphs) slots.add(slotOf.get(g));
+        this.totalHeads = heads;
+        this.totalLayers = graphs.size();
+        this.offDiagonal = manager.ones(new Shape(channels, channels), dataType).sub(manager.eye(channels).toType(dataType, false));
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    /** Feature grid height: the finest graph's. */
+    public int featureHeight() {
+        return featureHeight;
+    }
+
+    public int featureWidth() {
+        return featureWidth;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** Number of distinct grids. */
+    public int gridCount() {
+        return levels.size();
+    }
+
+    /** Arrays that live as long as the objective; the engine temp-attaches them to each step's manager. */
+    public NDArray[] longLived() {
+        NDArray[] out = new NDArray[levels.size() + 1];
+        for (int i = 0; i < levels.size(); i++) out[i] = levels.get(i).stack();
+        out[levels.size()] = offDiagonal;
+        return out;
+    }
+
+    /** The loss and its parts for features X; {@link Terms#loss()} carries autograd history back to X. */
+    public record Terms(NDArray loss, List<NDArray> eigenvalues, List<NDArray> grams) {}
+
+    /**
+     * Computes the objective for X of shape (1, K, H, W) at the feature grid (probabilities over K, normally).
+     * Results are attached to X's manager.
+     */
+    public Terms evaluate(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(0) != 1 || s.get(1) != channels || s.get(2) != featureHeight || s.get(3) != featureWidth) {
+            throw new IllegalArgumentException("features must be (1, " + channels + ", " + featureHeight + ", " + featureWidth + "), got " + s);
+        }
+        NDArray eigSum = null;
+        NDArray orthoSum = null;
+        List<NDArray> eigs = new ArrayList<>();
+        List<NDArray> grams = new ArrayList<>();
+        for (Level level : levels) {
+            NDArray pooled = level.height() == featureHeight && level.width() == featureWidth
+                    ? x
+                    : JniUtils.adaptiveAvgPool((PtNDArray) x, new Shape(level.height(), level.width()));
+            long n = (long) level.height() * level.width();
+            NDArray z = pooled.reshape(channels, n).normalize(2, 1, 1e-12);      // (K, N), unit channels
+            NDArray zt = z.transpose();                                          // (N, K)
+            NDArray ztFixed = zt.stopGradient();
+            NDArray sz = level.stack().matMul(ztFixed).reshape(level.headCount(), n, channels); // S Z^T per head
+            NDArray eigFixed = sz.mul(ztFixed).sum(new int[] {1});               // (G, K) = z^T S z
+            // Same value as eigFixed; its gradient w.r.t. Z^T is 2 S Z^T, the true gradient of z^T S z.
+            NDArray eig = sz.mul(zt).sum(new int[] {1}).mul(2).sub(eigFixed);
+            eigs.add(eigFixed);
+            NDArray absDev = eig.sub(1).abs().sum();
+            eigSum = eigSum == null ? absDev : eigSum.add(absDev);
+            NDArray gram = z.matMul(z.transpose());
+            grams.add(gram.stopGradient());
+            NDArray offSq = gram.mul(offDiagonal).square().sum().mul(level.layerCount());
+            orthoSum = orthoSum == null ? offSq : orthoSum.add(offSq);
+        }
+        NDArray eigMean = eigSum.div((double) totalHeads * channels);
+        NDArray orthoMean = orthoSum.div((double) totalLayers * channels * (channels - 1));
+        NDArray loss = eigMean.mul(eigWeight).add(orthoMean.mul(orthoWeight));
+        return new Terms(loss, eigs, grams);
+    }
+
+    /** Eigenvalue estimates in input-graph order (graph, head, channel), from the per-level arrays of {@link Terms}. */
+    public double[] eigenvaluesInGraphOrder(Terms terms) {
+        List<double[]> perLevel = new ArrayList<>();
+        for (NDArray e : terms.eigenvalues()) perLevel.add(e.toType(DataType.FLOAT64, false).toDoubleArray());
+        double[] out = new double[totalHeads * channels];
+        int pos = 0;
+        for (Slot slot : slots) {
+            double[] src = perLevel.get(slot.level());
+            System.arraycopy(src, slot.firstHead() * channels, out, pos, slot.heads() * channels);
+            pos += slot.heads() * channels;
+        }
+        return out;
+    }
+
+    /** Squared off-diagonal Gram entries per graph in input order, row-major with the diagonal skipped. */
+    public double[] orthoSquaresInGraphOrder(Terms terms) {
+        List<double[]> perLevel = new ArrayList<>();
+        for (NDArray g : terms.grams()) perLevel.add(g.toType(DataType.FLOAT64, false).toDoubleArray());
+        int per = channels * (channels - 1);
+        double[] out = new double[slots.size() * per];
+        int pos = 0;
+        for (Slot slot : slots) {
+            double[] gram = perLevel.get(slot.level());
+            for (int r = 0; r < channels; r++) {
+                for (int c = 0; c < channels; c++) {
+                    if (r != c) out[pos++] = gram[r * channels + c] * gram[r * channels + c];
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,110 @@
+package org.pathways.spectral;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import java.util.Random;
+
+/**
+ * The authors' feature parametrisation ({@code ToyCNN} in single_img/train_utils.py): a learnable
+ * (1, hidden, H, W) input map, conv3x3 + BatchNorm + ReLU twice, then conv3x3 to K channels. BatchNorm always uses
+ * the batch statistics (the authors never switch to eval mode), so a pass is deterministic. Initialisation follows
+ * PyTorch's defaults: input ~ N(0, 1); conv weights and biases ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)); BN scale 1,
+ * shift 0.
+ */
+public final class ToyCnn implements FeatureMap {
+    /** Layer sizes; the authors use hidden = 128. */
+    public record Config(int channels, int height, int width, int hidden) {
+        public static Config authors(int channels, int height, int width) {
+            return new Config(channels, height, width, 128);
+        }
+    }
+
+    private static final double BN_EPS = 1e-5;
+    private static final Shape STRIDE = new Shape(1, 1);
+    private static final Shape PADDING = new Shape(1, 1);
+    private static final Shape DILATION = new Shape(1, 1);
+
+    private final NDArray input;
+    private final NDArray w1, b1, gamma1, beta1;
+    private final NDArray w2, b2, gamma2, beta2;
+    private final NDArray w3, b3;
+    private final NDList parameters;
+
+    public ToyCnn(NDManager manager, Config config, DataType type, long seed) {
+        Random random = new Random(seed);
+        int c = config.hidden();
+        input = gaussian(manager, random, new Shape(1, c, config.height(), config.width()), type);
+        w1 = uniform(manager, random, new Shape(c, c, 3, 3), c * 9, type);
+        b1 = uniform(manager, random, new Shape(c), c * 9, type);
+        w2 = uniform(manager, random, new Shape(c, c, 3, 3), c * 9, type);
+        b2 = uniform(manager, random, new Shape(c), c * 9, type);
+        w3 = uniform(manager, random, new Shape(config.channels(), c, 3, 3), c * 9, type);
+        b3 = uniform(manager, random, new Shape(config.channels()), c * 9, type);
+        gamma1 = manager.ones(new Shape(c), type);
+        beta1 = manager.zeros(new Shape(c), type);
+        gamma2 = manager.ones(new Shape(c), type);
+        beta2 = manager.zeros(new Shape(c), type);
+        parameters = new NDList(input, w1, b1, gamma1, beta1, w2, b2, gamma2, beta2, w3, b3);
+        String[] names = {"feat_var", "fc1.weight", "fc1.bias", "bn1.weight", "bn1.bias", "fc2.weight", "fc2.bias", "bn2.weight", "bn2.bias", "fc3.weight", "fc3.bias"};
+        for (int i = 0; i < names.length; i++) {
+            parameters.get(i).setName(names[i]);
+            parameters.get(i).setRequiresGradient(true);
+        }
+    }
+
+    @Override
+    public NDArray logits() {
+        NDArray h = Activation.relu(batchNorm(conv(input, w1, b1), gamma1, beta1));
+        h = Activation.relu(batchNorm(conv(h, w2, b2), gamma2, beta2));
+        return conv(h, w3, b3);
+    }
+
+    private static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
+        return Conv2d.conv2d(x, weight, bias, STRIDE, PADDING, DILATION, 1).singletonOrThrow();
+    }
+
+    /** Training-mode BatchNorm2d: batch mean and biased variance over (N, H, W). */
+    private static NDArray batchNorm(NDArray x, NDArray gamma, NDArray beta) {
+        int[] axes = {0, 2, 3};
+        NDArray mean = x.mean(axes, true);
+        NDArray centred = x.sub(mean);
+        NDArray var = centred.square().mean(axes, true);
+        long c = x.getShape().get(1);
+        return centred.div(var.add(BN_EPS).sqrt()).mul(gamma.reshape(1, c, 1, 1)).add(beta.reshape(1, c, 1, 1));
+    }
+
+    @Override
+    public NDList parameters() {
+        return parameters;
+    }
+
+    @Override
+    public String kind() {
+        return "toycnn";
+    }
+
+    static NDArray gaussian(NDManager manager, Random random, Shape shape, DataType type) {
+        double[] v = new double[(int) shape.size()];
+        for (int i = 0; i < v.length; i++) v[i] = random.nextGaussian();
+        return typed(manager.create(v, shape), type);
+    }
+
+    /** Casts, freeing the float64 original. */
+    static NDArray typed(NDArray array, DataType type) {
+        NDArray out = array.toType(type, false);
+        if (out != array) array.close();
+        return out;
+    }
+
+    private static NDArray uniform(NDManager manager, Random random, Shape shape, int fanIn, DataType type) {
+        double bound = 1.0 / Math.sqrt(fanIn);
+        double[] v = new double[(int) shape.size()];
+        for (int i = 0; i < v.length; i++) v[i] = (2 * random.nextDouble() - 1) * bound;
+        return typed(manager.create(v, shape), type);
+    }
+}
