@@ -149,7 +149,7 @@ public final class SpectralEngine {
     }
 
     /** One forward and backward pass; adds the parameters' gradients into {@code accumulated}; returns the loss. */
-    private static double passInto(SpectralObjective objective, FeatureMap features, List<NDArray> accumulated) {
+    static double passInto(SpectralObjective objective, FeatureMap features, List<NDArray> accumulated) {
         NDList parameters = features.parameters();
         double loss;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {

@@ -68,14 +68,15 @@ public final class ToyCnn implements FeatureMap {
         return Conv2d.conv2d(x, weight, bias, STRIDE, PADDING, DILATION, 1).singletonOrThrow();
     }
 
-    /** Training-mode BatchNorm2d: batch mean and biased variance over (N, H, W). */
+    /** Training-mode BatchNorm2d: batch mean and biased variance over (N, H, W); here N = 1. */
     private static NDArray batchNorm(NDArray x, NDArray gamma, NDArray beta) {
-        int[] axes = {0, 2, 3};
-        NDArray mean = x.mean(axes, true);
-        NDArray centred = x.sub(mean);
-        NDArray var = centred.square().mean(axes, true);
-        long c = x.getShape().get(1);
-        return centred.div(var.add(BN_EPS).sqrt()).mul(gamma.reshape(1, c, 1, 1)).add(beta.reshape(1, c, 1, 1));
+        Shape shape = x.getShape();
+        long c = shape.get(1);
+        NDArray flat = x.reshape(c, -1);                      // (C, H*W): DJL's mean takes one axis at a time
+        NDArray centred = flat.sub(flat.mean(new int[] {1}, true));
+        NDArray var = centred.square().mean(new int[] {1}, true);
+        NDArray normalised = centred.div(var.add(BN_EPS).sqrt()).mul(gamma.reshape(c, 1)).add(beta.reshape(c, 1));
+        return normalised.reshape(shape);
     }
 
     @Override

@@ -1,0 +1,180 @@
+package org.pathways.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pathways.affinity.Graph;
+import org.pathways.spectral.FeatureMap;
+import org.pathways.spectral.SpectralEngine;
+import org.pathways.spectral.SpectralObjective;
+import org.pathways.spectral.ToyCnn;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Speed and memory of the per-image engine on a DINO ViT-S/16-sized workload: 12 layers x 6 heads "
+                + "of 900 x 900 random row-stochastic graphs (a 30 x 30 grid, 480 px input), K = 15, the authors' ToyCNN.",
+            "Prints ms per pass (ours, and the authors' formulation run here in the same process), seconds per image "
+                + "for the default schedule computed pass by pass and with the window pass reused, RSS over a long run, threads."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--layers", defaultValue = "12") int layers;
+    @Option(names = "--heads", defaultValue = "6") int heads;
+    @Option(names = "--side", defaultValue = "30", description = "Grid side (N = side^2) (default: ${DEFAULT-VALUE}).") int side;
+    @Option(names = "--eigs", defaultValue = "15") int eigs;
+    @Option(names = "--memory-passes", defaultValue = "2000", description = "Length of the pass-by-pass run that also measures RSS (default: ${DEFAULT-VALUE}).") int memoryPasses;
+    @Option(names = "--quick", description = "A short smoke run (200 passes) instead of the full measurement.") boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+        int n = side * side;
+        int memory = quick ? 200 : memoryPasses;
+        int schedule = Math.min(1300, memory);
+        System.out.printf("workload: %d layers x %d heads of %d x %d graphs, K = %d, ToyCNN %dx%d; DJL %s, %d intra-op threads%n",
+                layers, heads, n, n, eigs, side, side, Engine.getInstance().getVersion(), intraOpThreads());
+        List<Graph> graphs = randomGraphs(n);
+        System.out.printf("RSS after building graphs: %d MiB, JVM threads %d%n", rssMiB(), threads());
+        try (NDManager manager = NDManager.newBaseManager();
+             SpectralObjective objective = new SpectralObjective(manager, graphs, eigs, DataType.FLOAT32, 2, 2)) {
+            graphs = null; // the Java copies are no longer needed
+            SpectralEngine.Config authors = SpectralEngine.Config.authors();
+            double oursMs = perPassMs(manager, objective, 12);
+            double naiveMs = naivePerPassMs(manager, objective.channels(), 3);
+            System.out.printf("ms per pass (forward + backward): ours %.1f, authors' formulation %.1f  -> %.1fx faster%n", oursMs, naiveMs, naiveMs / oursMs);
+
+            long rssStart = rssMiB();
+            long[] rssAt = new long[5];
+            double[] elapsedAtSchedule = {Double.NaN};
+            FeatureMap cnn = new ToyCnn(manager, ToyCnn.Config.authors(eigs, side, side), DataType.FLOAT32, 0);
+            SpectralEngine.run(manager, objective, cnn, authors.withPasses(memory).withReuseWindowPass(false), (pass, passes, update, loss, elapsed) -> {
+                if (pass == schedule) elapsedAtSchedule[0] = elapsed;
+                for (int q = 1; q <= 4; q++) if (pass == memory * q / 4) rssAt[q] = rssMiB();
+                if (pass % Math.max(1, memory / 10) == 0) System.err.printf("  pass %d/%d loss %.5f %.1fs%n", pass, passes, loss, elapsed);
+            });
+            FeatureMap cnn2 = new ToyCnn(manager, ToyCnn.Config.authors(eigs, side, side), DataType.FLOAT32, 0);
+            SpectralEngine.Result reused = SpectralEngine.run(manager, objective, cnn2, authors.withPasses(schedule), null);
+            System.out.printf("seconds per image, schedule of %d passes / accumulation %d: pass by pass %.1f s, window pass reused %.2f s (%d passes)  -> %.1fx%n",
+                    schedule, authors.accumulation(), elapsedAtSchedule[0], reused.seconds(), reused.computedPasses(), elapsedAtSchedule[0] / reused.seconds());
+            System.out.printf("authors' formulation, pass by pass (extrapolated from its ms per pass): %.0f s per image%n", naiveMs * (schedule + 1) / 1000);
+            System.out.printf("RSS (MiB) at start %d, after %d / %d / %d / %d passes: %d / %d / %d / %d  (growth %+d MiB)%n", rssStart,
+                    memory / 4, memory / 2, memory * 3 / 4, memory, rssAt[1], rssAt[2], rssAt[3], rssAt[4], rssAt[4] - rssAt[1]);
+            System.out.printf("threads: JVM %d, DJL intra-op %d%n", threads(), intraOpThreads());
+        }
+        return 0;
+    }
+
+    /** Median ms of a forward + backward pass of our objective with the ToyCNN. */
+    private double perPassMs(NDManager manager, SpectralObjective objective, int repeats) {
+        FeatureMap cnn = new ToyCnn(manager, ToyCnn.Config.authors(eigs, side, side), DataType.FLOAT32, 1);
+        double[] ms = new double[repeats];
+        for (int r = -2; r < repeats; r++) {
+            try (NDManager step = manager.newSubManager()) {
+                step.tempAttachAll(cnn.parameters());
+                step.tempAttachAll(objective.longLived());
+                long t = System.nanoTime();
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = objective.evaluate(cnn.logits().softmax(1)).loss();
+                    gc.backward(loss);
+                    loss.toType(DataType.FLOAT64, false).getDouble();
+                }
+                cnn.parameters().get(0).getGradient().toFloatArray();
+                if (r >= 0) ms[r] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[repeats / 2];
+    }
+
+    /**
+     * The authors' ncut_loss as written: per layer, the (heads, N, N) attention times the broadcast features, and
+     * autograd back through it (which reads every graph a second time, transposed).
+     */
+    private double naivePerPassMs(NDManager manager, int k, int repeats) {
+        int n = side * side;
+        List<NDArray> attention = new ArrayList<>();
+        for (int l = 0; l < layers; l++) attention.add(manager.randomNormal(new Shape(heads, n, n)).mul(2).softmax(-1));
+        FeatureMap cnn = new ToyCnn(manager, ToyCnn.Config.authors(k, side, side), DataType.FLOAT32, 1);
+        NDArray offDiagonal = manager.ones(new Shape(k, k)).sub(manager.eye(k));
+        double[] ms = new double[repeats];
+        for (int r = -1; r < repeats; r++) {
+            try (NDManager step = manager.newSubManager()) {
+                step.tempAttachAll(cnn.parameters());
+                for (NDArray a : attention) step.tempAttachAll(a);
+                step.tempAttachAll(offDiagonal);
+                long t = System.nanoTime();
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray z = cnn.logits().softmax(1).reshape(1, k, n).normalize(2, 2, 1e-12);
+                    NDArray eigSum = null;
+                    NDArray orthoSum = null;
+                    for (NDArray a : attention) {
+                        NDArray eig = a.matMul(z.transpose(0, 2, 1)).mul(z.transpose(0, 2, 1)).sum(new int[] {1}); // (heads, K)
+                        NDArray dev = eig.sub(1).abs().sum();
+                        eigSum = eigSum == null ? dev : eigSum.add(dev);
+                        NDArray gram = z.matMul(z.transpose(0, 2, 1)).reshape(k, k);
+                        NDArray o = gram.mul(offDiagonal).square().sum();
+                        orthoSum = orthoSum == null ? o : orthoSum.add(o);
+                    }
+                    NDArray loss = eigSum.div((double) layers * heads * k).mul(2).add(orthoSum.div((double) layers * k * (k - 1)).mul(2));
+                    gc.backward(loss);
+                    loss.toType(DataType.FLOAT64, false).getDouble();
+                }
+                cnn.parameters().get(0).getGradient().toFloatArray();
+                if (r >= 0) ms[r] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        for (NDArray a : attention) a.close();
+        Arrays.sort(ms);
+        return ms[repeats / 2];
+    }
+
+    /** softmax(2 N(0,1)) rows, like the golden timing workload. */
+    private List<Graph> randomGraphs(int n) {
+        List<Graph> graphs = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(0);
+            for (int l = 0; l < layers; l++) {
+                try (NDManager s = m.newSubManager()) {
+                    float[] values = s.randomNormal(new Shape(heads, n, n)).mul(2).softmax(-1).toFloatArray();
+                    graphs.add(Graph.ofFloats("layer" + l, heads, side, side, values));
+                }
+            }
+        }
+        return graphs;
+    }
+
+    private static int intraOpThreads() {
+        try {
+            return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    static long rssMiB() {
+        return statusField("VmRSS:") / 1024;
+    }
+
+    static long threads() {
+        return statusField("Threads:");
+    }
+
+    private static long statusField(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux: report -1
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,41 @@
+package org.pathways.cli;
+
+import java.io.PrintWriter;
+import org.pathways.data.InvalidInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pathways} command. */
+@Command(name = "pathways", mixinStandardHelpOptions = true, version = "pathways 0.1.0",
+        description = "Spectral clustering of layer-distributed neural representations (Zhang, Yunis, Maire, CVPR 2024).",
+        subcommands = {DemoCommand.class, SegmentCommand.class, SpectralCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Builds the command line with our error handling: bad input is one line on stderr and exit status 2. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable t = ex;
+            while (t != null && !(t instanceof InvalidInputException)) t = t.getCause();
+            PrintWriter err = commandLine.getErr();
+            if (t != null) {
+                err.println("pathways: error: " + t.getMessage());
+                err.flush();
+                return 2;
+            }
+            throw ex;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

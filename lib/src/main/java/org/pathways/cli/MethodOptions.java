@@ -1,0 +1,40 @@
+package org.pathways.cli;
+
+import org.pathways.pipeline.PerImage;
+import picocli.CommandLine.Option;
+
+/** The optimisation options shared by demo, segment and spectral. */
+final class MethodOptions {
+    @Option(names = "--steps", defaultValue = "1300", description = "Loop passes, counted as the authors' train_steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--accum", defaultValue = "20", description = "Passes per optimiser update (default: ${DEFAULT-VALUE}): updates after pass accum+1, then every accum passes.")
+    int accum;
+
+    @Option(names = "--eigs", defaultValue = "15", description = "K, the number of eigenvectors (feature channels) (default: ${DEFAULT-VALUE}).")
+    int eigs;
+
+    @Option(names = "--k-max", defaultValue = "10", description = "Largest number of regions tried by k-means, from 2 (default: ${DEFAULT-VALUE}).")
+    int kMax;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--param", defaultValue = "toycnn", description = "Feature parametrisation: toycnn (the authors') or direct (default: ${DEFAULT-VALUE}).")
+    String param;
+
+    @Option(names = "--exact-passes", description = "Compute every pass of a window instead of one pass scaled by the window length (identical results when the graphs are fixed; 20x slower).")
+    boolean exactPasses;
+
+    PerImage.Options options() {
+        SegmentCommand.require(steps >= 0, "--steps must be >= 0, got " + steps);
+        SegmentCommand.require(accum >= 1, "--accum must be >= 1, got " + accum);
+        SegmentCommand.require(eigs >= 2, "--eigs must be >= 2, got " + eigs);
+        SegmentCommand.require(kMax >= 2, "--k-max must be >= 2, got " + kMax);
+        SegmentCommand.require(lr > 0, "--lr must be > 0, got " + lr);
+        return new PerImage.Options(steps, accum, eigs, kMax, seed, param, lr, !exactPasses);
+    }
+}

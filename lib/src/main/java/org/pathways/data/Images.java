@@ -1,0 +1,91 @@
+package org.pathways.data;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import javax.imageio.ImageIO;
+
+/** Reading and writing images, and colour conversion. */
+public final class Images {
+    private Images() {}
+
+    /** Reads a PNG, JPEG, BMP or GIF as 8-bit RGB; one-line errors for a missing or unreadable file. */
+    public static BufferedImage read(Path file) {
+        if (!Files.exists(file)) throw new InvalidInputException(file + ": no such image file");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) throw new InvalidInputException(file + ": not a readable file");
+        BufferedImage raw;
+        try {
+            raw = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidInputException(file + ": unreadable image (" + e.getMessage() + ")", e);
+        }
+        if (raw == null) throw new InvalidInputException(file + ": not an image in a format Java can read (PNG, JPEG, BMP, GIF)");
+        return toRgb(raw);
+    }
+
+    public static BufferedImage toRgb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) return image;
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.drawImage(image, 0, 0, null);
+        g.dispose();
+        return rgb;
+    }
+
+    /** Writes a PNG atomically (a temporary file moved into place), creating folders as needed. */
+    public static void writePng(BufferedImage image, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
+        if (!ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** CIELAB (D65) of every pixel: [L, a, b][y * width + x]. */
+    public static double[][] lab(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        double[][] out = new double[3][rgb.length];
+        double[] lut = new double[256];
+        for (int i = 0; i < 256; i++) {
+            double c = i / 255.0;
+            lut[i] = c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+        }
+        for (int i = 0; i < rgb.length; i++) {
+            double r = lut[(rgb[i] >> 16) & 0xff];
+            double g = lut[(rgb[i] >> 8) & 0xff];
+            double b = lut[rgb[i] & 0xff];
+            double x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
+            double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+            double z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883;
+            double fx = labF(x);
+            double fy = labF(y);
+            double fz = labF(z);
+            out[0][i] = 116 * fy - 16;
+            out[1][i] = 500 * (fx - fy);
+            out[2][i] = 200 * (fy - fz);
+        }
+        return out;
+    }
+
+    private static double labF(double t) {
+        return t > 216.0 / 24389 ? Math.cbrt(t) : (24389.0 / 27 * t + 16) / 116;
+    }
+
+    /** Nearest-neighbour upsampling of a label grid to an image size (the authors' legacy nearest: floor). */
+    public static int[] upsampleNearest(int[] labels, int gridHeight, int gridWidth, int height, int width) {
+        int[] out = new int[height * width];
+        for (int y = 0; y < height; y++) {
+            int gy = Math.min(gridHeight - 1, (int) ((long) y * gridHeight / height));
+            for (int x = 0; x < width; x++) {
+                int gx = Math.min(gridWidth - 1, (int) ((long) x * gridWidth / width));
+                out[y * width + x] = labels[gy * gridWidth + gx];
+            }
+        }
+        return out;
+    }
+}

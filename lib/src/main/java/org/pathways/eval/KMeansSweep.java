@@ -1,0 +1,48 @@
+package org.pathways.eval;
+
+import smile.clustering.KMeans;
+import smile.math.MathEx;
+
+/**
+ * The authors' region step ({@code auto_kmeans_feat}): K-means for k = 2..kMax on the per-pixel features, each fit
+ * scored by the silhouette, the best k chosen. K-means is Smile's (k-means++ seeding, Lloyd iterations), best of
+ * {@code restarts} fits as sklearn's n_init, seeded so runs repeat.
+ *
+ * <p>Unlike the authors, we do not refit k-means after choosing k: their labels come from a second, unscored fit
+ * that can differ from the scored one; ours are the labels whose silhouette was reported.
+ */
+public final class KMeansSweep {
+    /** One k of the sweep. */
+    public record Fit(int k, int[] labels, double silhouette, double distortion) {}
+
+    /** The whole sweep and the chosen fit. */
+    public record Result(Fit[] fits, Fit best) {}
+
+    private KMeansSweep() {}
+
+    public static Fit fit(double[][] points, int k, int restarts, long seed) {
+        if (k > points.length) throw new IllegalArgumentException("k = " + k + " > " + points.length + " points");
+        KMeans best = null;
+        synchronized (KMeansSweep.class) { // Smile's generator is per thread; keep seeding and fitting together
+            MathEx.setSeed(seed);
+            for (int r = 0; r < restarts; r++) {
+                KMeans candidate = KMeans.fit(points, k, 300, 1e-4);
+                if (best == null || candidate.distortion < best.distortion) best = candidate;
+            }
+        }
+        return new Fit(k, best.y.clone(), Silhouette.score(points, best.y), best.distortion);
+    }
+
+    public static Result sweep(double[][] points, int kMin, int kMax, int restarts, long seed) {
+        int upper = Math.min(kMax, points.length - 1);
+        if (upper < kMin) throw new IllegalArgumentException("too few points (" + points.length + ") for k >= " + kMin);
+        Fit[] fits = new Fit[upper - kMin + 1];
+        Fit best = null;
+        for (int k = kMin; k <= upper; k++) {
+            Fit f = fit(points, k, restarts, seed + k);
+            fits[k - kMin] = f;
+            if (best == null || f.silhouette() > best.silhouette()) best = f;
+        }
+        return new Result(fits, best);
+    }
+}

@@ -1,0 +1,102 @@
+package org.pathways.eval;
+
+import java.util.Arrays;
+
+/**
+ * The oracle mIoU of the paper's Table 1: every predicted region takes the ground-truth label it overlaps most
+ * (pixels labelled {@code ignore} take no part in the vote or the IoU). Per image: mean IoU over the labels present
+ * in the ground truth. Over a data set: per-label intersections and unions summed over all images, then the mean over
+ * labels seen. Labels are 0..254; 255 is VOC's ignore label.
+ */
+public final class OracleMiou {
+    public static final int IGNORE = 255;
+    private static final int LABELS = 256;
+
+    private final long[] intersections = new long[LABELS];
+    private final long[] unions = new long[LABELS];
+    private int images;
+
+    /** Relabels each predicted region with the ground-truth label it overlaps most (ignore pixels excluded). */
+    public static int[] assignLabels(int[] regions, int[] truth) {
+        check(regions, truth);
+        int regionCount = Arrays.stream(regions).max().orElse(-1) + 1;
+        long[][] overlap = new long[regionCount][LABELS];
+        for (int i = 0; i < regions.length; i++) if (truth[i] != IGNORE) overlap[regions[i]][truth[i]]++;
+        int[] labelOf = new int[regionCount];
+        for (int r = 0; r < regionCount; r++) {
+            int best = IGNORE;
+            long most = 0;
+            for (int l = 0; l < LABELS; l++) {
+                if (l != IGNORE && overlap[r][l] > most) {
+                    most = overlap[r][l];
+                    best = l;
+                }
+            }
+            labelOf[r] = best; // a region lying only on ignore pixels predicts nothing
+        }
+        int[] out = new int[regions.length];
+        for (int i = 0; i < out.length; i++) out[i] = labelOf[regions[i]];
+        return out;
+    }
+
+    /** Per-image oracle mIoU; also adds the image to the data-set totals. */
+    public double add(int[] regions, int[] truth) {
+        int[] predicted = assignLabels(regions, truth);
+        long[] inter = new long[LABELS];
+        long[] union = new long[LABELS];
+        boolean[] present = new boolean[LABELS];
+        for (int i = 0; i < truth.length; i++) {
+            int t = truth[i];
+            if (t == IGNORE) continue;
+            present[t] = true;
+            int p = predicted[i];
+            if (p == t) {
+                inter[t]++;
+                union[t]++;
+            } else {
+                union[t]++;
+                if (p != IGNORE) union[p]++;
+            }
+        }
+        double sum = 0;
+        int count = 0;
+        for (int l = 0; l < LABELS; l++) {
+            intersections[l] += inter[l];
+            unions[l] += union[l];
+            if (present[l]) {
+                sum += (double) inter[l] / union[l];
+                count++;
+            }
+        }
+        images++;
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** Oracle mIoU of one image. */
+    public static double of(int[] regions, int[] truth) {
+        return new OracleMiou().add(regions, truth);
+    }
+
+    /** Data-set mIoU: mean over labels of summed intersections over summed unions. */
+    public double datasetMiou() {
+        double sum = 0;
+        int count = 0;
+        for (int l = 0; l < LABELS; l++) {
+            if (unions[l] > 0) {
+                sum += (double) intersections[l] / unions[l];
+                count++;
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    public int images() {
+        return images;
+    }
+
+    private static void check(int[] regions, int[] truth) {
+        if (regions.length != truth.length) throw new IllegalArgumentException("prediction has " + regions.length + " pixels, ground truth " + truth.length);
+        for (int t : truth) if (t < 0 || t >= LABELS) throw new IllegalArgumentException("ground-truth label " + t + " outside 0..255");
+        for (int r : regions) if (r < 0) throw new IllegalArgumentException("negative region id " + r);
+    }
+}

@@ -1,0 +1,149 @@
+package org.pathways.model;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.pathways.affinity.Graph;
+import org.pathways.data.Images;
+
+/**
+ * The weight-free backbone: layer-distributed graphs built from the image itself, the classical baseline of this
+ * method (bilateral / colour affinities at several scales, as in Normalized Cuts). At each resolution (short side
+ * 8, 16, 32 and 64 cells by default) every cell gets its mean CIELAB colour and its position (in units of the short
+ * side); each "head" is a dense row-stochastic affinity
+ * {@code A_ij ∝ exp(-|lab_i - lab_j|^2 / 2 sc^2 - |p_i - p_j|^2 / 2 sp^2)} with its own bandwidths: a colour head
+ * (groups by colour anywhere in the image, a "what"-like graph), a bilateral head and a local head (spatially
+ * coherent, "where"-like). It needs no download, so the demo and the teaching notebook run anywhere.
+ */
+public final class PixelsBackbone implements Backbone {
+
+    /** One head: colour bandwidth in CIELAB units, position bandwidth in short sides (infinite = colour only). */
+    public record Head(String name, double colourSigma, double positionSigma) {}
+
+    /**
+     * @param shortSides grid short sides, one graph each
+     * @param maxNodes the finest grid is shrunk (keeping the aspect ratio) to at most this many cells, since a dense
+     *     graph costs nodes^2 per head
+     */
+    public record Config(int[] shortSides, List<Head> heads, int maxNodes) {
+        public static Config defaults() {
+            return new Config(new int[] {8, 16, 32, 64}, List.of(
+                    new Head("colour", 8, Double.POSITIVE_INFINITY),
+                    new Head("bilateral", 12, 0.2),
+                    new Head("local", 24, 0.06)), 6400);
+        }
+
+        public Config withShortSides(int... sides) {
+            return new Config(sides, heads, maxNodes);
+        }
+    }
+
+    private final Config config;
+
+    public PixelsBackbone(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "pixels";
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder s = new StringBuilder("pixels: dense CIELAB+position affinities, short sides ");
+        for (int i = 0; i < config.shortSides().length; i++) s.append(i == 0 ? "" : "/").append(config.shortSides()[i]);
+        s.append(", heads");
+        for (Head h : config.heads()) s.append(' ').append(h.name()).append("(sc=").append(h.colourSigma()).append(",sp=").append(h.positionSigma()).append(')');
+        return s.toString();
+    }
+
+    /** Grid (rows, cols) for a short side, clipped to the image and to {@code maxNodes}. */
+    public int[] grid(int imageHeight, int imageWidth, int shortSide) {
+        double aspect = (double) Math.max(imageHeight, imageWidth) / Math.min(imageHeight, imageWidth);
+        int s = Math.min(shortSide, Math.min(imageHeight, imageWidth));
+        while (s > 1 && (long) s * Math.round(s * aspect) > config.maxNodes()) s--;
+        int longSide = (int) Math.min(Math.max(imageHeight, imageWidth), Math.max(1, Math.round(s * aspect)));
+        return imageHeight <= imageWidth ? new int[] {s, longSide} : new int[] {longSide, s};
+    }
+
+    @Override
+    public List<Graph> graphs(BufferedImage image) {
+        double[][] lab = Images.lab(image);
+        int height = image.getHeight();
+        int width = image.getWidth();
+        double[][] integral = new double[3][];
+        for (int c = 0; c < 3; c++) integral[c] = integralImage(lab[c], height, width);
+        List<Graph> graphs = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int side : config.shortSides()) {
+            int[] g = grid(height, width, side);
+            if (!seen.add(g[0] + "x" + g[1])) continue; // a small image can map two sides to one grid
+            graphs.add(graphAt(integral, height, width, g[0], g[1]));
+        }
+        return graphs;
+    }
+
+    private Graph graphAt(double[][] integral, int height, int width, int rows, int cols) {
+        int n = rows * cols;
+        double[][] colour = new double[n][3];
+        double[][] position = new double[n][2];
+        double unit = Math.min(rows, cols);
+        for (int gy = 0; gy < rows; gy++) {
+            int y0 = (int) ((long) gy * height / rows);
+            int y1 = Math.max(y0 + 1, (int) ((long) (gy + 1) * height / rows));
+            for (int gx = 0; gx < cols; gx++) {
+                int x0 = (int) ((long) gx * width / cols);
+                int x1 = Math.max(x0 + 1, (int) ((long) (gx + 1) * width / cols));
+                int i = gy * cols + gx;
+                for (int c = 0; c < 3; c++) colour[i][c] = boxMean(integral[c], width, y0, y1, x0, x1);
+                position[i][0] = (gy + 0.5) / unit;
+                position[i][1] = (gx + 0.5) / unit;
+            }
+        }
+        List<Head> heads = config.heads();
+        float[] values = new float[heads.size() * n * n];
+        for (int h = 0; h < heads.size(); h++) {
+            double colourScale = 1 / (2 * heads.get(h).colourSigma() * heads.get(h).colourSigma());
+            double sp = heads.get(h).positionSigma();
+            double positionScale = Double.isInfinite(sp) ? 0 : 1 / (2 * sp * sp);
+            int base = h * n * n;
+            IntStream.range(0, n).parallel().forEach(i -> {
+                double[] row = new double[n];
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    double dl = colour[i][0] - colour[j][0];
+                    double da = colour[i][1] - colour[j][1];
+                    double db = colour[i][2] - colour[j][2];
+                    double dy = position[i][0] - position[j][0];
+                    double dx = position[i][1] - position[j][1];
+                    double v = Math.exp(-(dl * dl + da * da + db * db) * colourScale - (dy * dy + dx * dx) * positionScale);
+                    row[j] = v;
+                    sum += v;
+                }
+                int offset = base + i * n;
+                for (int j = 0; j < n; j++) values[offset + j] = (float) (row[j] / sum);
+            });
+        }
+        return Graph.ofFloats("pixels." + rows + "x" + cols, heads.size(), rows, cols, values);
+    }
+
+    private static double[] integralImage(double[] channel, int height, int width) {
+        double[] s = new double[(height + 1) * (width + 1)];
+        for (int y = 0; y < height; y++) {
+            double row = 0;
+            for (int x = 0; x < width; x++) {
+                row += channel[y * width + x];
+                s[(y + 1) * (width + 1) + x + 1] = s[y * (width + 1) + x + 1] + row;
+            }
+        }
+        return s;
+    }
+
+    private static double boxMean(double[] s, int width, int y0, int y1, int x0, int x1) {
+        int w = width + 1;
+        double total = s[y1 * w + x1] - s[y0 * w + x1] - s[y1 * w + x0] + s[y0 * w + x0];
+        return total / ((double) (y1 - y0) * (x1 - x0));
+    }
+}

@@ -1,0 +1,184 @@
+package org.pathways.viz;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Pictures of what the method found: region maps, overlays, eigenvectors as colour, charts, panels. */
+public final class Pictures {
+    /** Matplotlib's Set1 followed by Set2-like colours; region r gets PALETTE[r % size]. */
+    public static final Color[] PALETTE = {
+        new Color(228, 26, 28), new Color(55, 126, 184), new Color(77, 175, 74), new Color(152, 78, 163),
+        new Color(255, 127, 0), new Color(255, 255, 51), new Color(166, 86, 40), new Color(247, 129, 191),
+        new Color(153, 153, 153), new Color(102, 194, 165), new Color(141, 160, 203), new Color(231, 138, 195)};
+
+    private Pictures() {}
+
+    /** 8-bit grayscale image whose pixel value is the region id. */
+    public static BufferedImage regionIds(int[] labels, int height, int width) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        out.getRaster().setPixels(0, 0, width, height, labels);
+        return out;
+    }
+
+    /** Regions as palette colours blended over the image, with region borders drawn in white. */
+    public static BufferedImage overlay(BufferedImage image, int[] labels, double alpha) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int l = labels[y * w + x];
+                boolean border = (x + 1 < w && labels[y * w + x + 1] != l) || (y + 1 < h && labels[(y + 1) * w + x] != l);
+                if (border) {
+                    out.setRGB(x, y, 0xffffff);
+                    continue;
+                }
+                int p = image.getRGB(x, y);
+                Color c = PALETTE[l % PALETTE.length];
+                int r = (int) ((1 - alpha) * ((p >> 16) & 0xff) + alpha * c.getRed());
+                int g = (int) ((1 - alpha) * ((p >> 8) & 0xff) + alpha * c.getGreen());
+                int b = (int) ((1 - alpha) * (p & 0xff) + alpha * c.getBlue());
+                out.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Eigenvectors {@code first}, first+1, first+2 as red, green and blue (each min-max scaled), like the paper's
+     * figures; the first eigenvector is nearly constant, so {@code first = 1} is the usual choice.
+     */
+    public static BufferedImage eigenvectorsRgb(double[] eigenvectors, int channels, int gridHeight, int gridWidth, int first, int height, int width) {
+        int n = gridHeight * gridWidth;
+        BufferedImage small = new BufferedImage(gridWidth, gridHeight, BufferedImage.TYPE_INT_RGB);
+        int[][] rgb = new int[3][n];
+        for (int k = 0; k < 3; k++) {
+            int c = first + k;
+            if (c >= channels) continue;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                lo = Math.min(lo, eigenvectors[c * n + i]);
+                hi = Math.max(hi, eigenvectors[c * n + i]);
+            }
+            double span = hi > lo ? hi - lo : 1;
+            for (int i = 0; i < n; i++) rgb[k][i] = (int) Math.round(255 * (eigenvectors[c * n + i] - lo) / span);
+        }
+        for (int i = 0; i < n; i++) small.setRGB(i % gridWidth, i / gridWidth, (rgb[0][i] << 16) | (rgb[1][i] << 8) | rgb[2][i]);
+        return scale(small, width, height, true);
+    }
+
+    /** Eigenvectors 0..count-1 in grayscale, in a grid of {@code columns}, each {@code cell} pixels wide. */
+    public static BufferedImage eigenvectorGrid(double[] eigenvectors, int channels, int gridHeight, int gridWidth, int count, int columns, int cell) {
+        int n = gridHeight * gridWidth;
+        int shown = Math.min(count, channels);
+        int rows = (shown + columns - 1) / columns;
+        int cellH = Math.max(1, cell * gridHeight / gridWidth);
+        BufferedImage out = new BufferedImage(columns * (cell + 4), rows * (cellH + 18), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int c = 0; c < shown; c++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                lo = Math.min(lo, eigenvectors[c * n + i]);
+                hi = Math.max(hi, eigenvectors[c * n + i]);
+            }
+            double span = hi > lo ? hi - lo : 1;
+            BufferedImage small = new BufferedImage(gridWidth, gridHeight, BufferedImage.TYPE_INT_RGB);
+            for (int i = 0; i < n; i++) {
+                int v = (int) Math.round(255 * (eigenvectors[c * n + i] - lo) / span);
+                small.setRGB(i % gridWidth, i / gridWidth, (v << 16) | (v << 8) | v);
+            }
+            int x = (c % columns) * (cell + 4);
+            int y = (c / columns) * (cellH + 18);
+            g.drawImage(scale(small, cell, cellH, false), x + 2, y + 16, null);
+            g.setColor(Color.BLACK);
+            g.drawString("eigenvector " + c, x + 2, y + 12);
+        }
+        g.dispose();
+        return out;
+    }
+
+    /** A line chart of score against k with the chosen k marked. */
+    public static BufferedImage silhouetteChart(int[] ks, double[] scores, int chosen) {
+        XYChart chart = new XYChartBuilder().width(480).height(320).title("Silhouette score against k").xAxisTitle("k (clusters)").yAxisTitle("silhouette").build();
+        chart.getStyler().setLegendVisible(true);
+        double[] x = new double[ks.length];
+        for (int i = 0; i < ks.length; i++) x[i] = ks[i];
+        chart.addSeries("k-means on re-orthogonalised features", x, scores).setMarker(SeriesMarkers.CIRCLE);
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i] == chosen) {
+                XYSeries s = chart.addSeries("chosen k = " + chosen, new double[] {chosen}, new double[] {scores[i]});
+                s.setMarker(SeriesMarkers.DIAMOND);
+                s.setMarkerColor(Color.RED);
+                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            }
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** The loss after each optimiser update. */
+    public static BufferedImage lossChart(double[] lossPerUpdate) {
+        XYChart chart = new XYChartBuilder().width(480).height(320).title("Spectral loss").xAxisTitle("optimiser update").yAxisTitle("loss").build();
+        chart.getStyler().setLegendVisible(false);
+        double[] x = new double[lossPerUpdate.length];
+        for (int i = 0; i < x.length; i++) x[i] = i + 1;
+        if (x.length == 0) {
+            x = new double[] {0};
+            lossPerUpdate = new double[] {0};
+        }
+        chart.addSeries("loss", x, lossPerUpdate).setMarker(SeriesMarkers.NONE);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** Images side by side at a common height, each with a title above it. */
+    public static BufferedImage panel(List<BufferedImage> images, List<String> titles, int height) {
+        int titleBar = 22;
+        int total = 0;
+        int[] widths = new int[images.size()];
+        for (int i = 0; i < images.size(); i++) {
+            BufferedImage im = images.get(i);
+            widths[i] = (int) Math.round((double) im.getWidth() * height / im.getHeight());
+            total += widths[i] + 6;
+        }
+        BufferedImage out = new BufferedImage(total, height + titleBar, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        int x = 0;
+        for (int i = 0; i < images.size(); i++) {
+            g.drawImage(scale(images.get(i), widths[i], height, true), x + 3, titleBar, null);
+            g.setColor(Color.BLACK);
+            g.drawString(titles.get(i), x + 6, 16);
+            x += widths[i] + 6;
+        }
+        g.setStroke(new BasicStroke(1));
+        g.dispose();
+        return out;
+    }
+
+    /** Resizes an image, bilinear or nearest. */
+    public static BufferedImage scale(BufferedImage in, int width, int height, boolean smooth) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, smooth ? RenderingHints.VALUE_INTERPOLATION_BILINEAR : RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(in, 0, 0, width, height, null);
+        g.dispose();
+        return out;
+    }
+}
