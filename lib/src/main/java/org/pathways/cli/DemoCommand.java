@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The per-image method on a scene the program draws itself (nothing to download), with the "
-                + "default backbone. Writes the segment files plus input.png and panel.png to OUT and prints the oracle "
+                + "default backbone. Writes the segment files plus input.png and panel.png/.jpg to OUT and prints the oracle "
                 + "mIoU against the scene's true regions."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Use this image instead of the drawn scene.")
@@ -52,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> files = new java.util.ArrayList<>(PerImage.SEGMENT_FILES);
         files.add("input.png");
         files.add("panel.png");
+        files.add("panel.jpg");
         PerImage.checkWritable(out, files, force);
         PerImage.Options options = method.options();
         System.err.println("demo: " + (image == null ? "drawn landscape scene, 320x240, 7 regions" : image) + "; " + model.describe());
@@ -71,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
                 Pictures.overlay(input, outcome.regions(), 0.55)),
                 List.of("input", "eigenvectors 1-3 as RGB", "regions (k = " + outcome.chosenK() + ")"), 240);
         Images.writePng(panel, out.resolve("panel.png"));
+        Images.writeJpeg(panel, out.resolve("panel.jpg")); // small copy, e.g. for a README
         System.out.printf("%d regions, final loss %.5f, %d passes (%d computed, %d updates), %.1f s; files in %s%n",
                 outcome.chosenK(), run.finalLoss(), run.passes(), run.computedPasses(), run.updates(),
                 outcome.seconds().values().stream().mapToDouble(Double::doubleValue).sum(), out);

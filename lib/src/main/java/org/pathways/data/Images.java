@@ -5,7 +5,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /** Reading and writing images, and colour conversion. */
@@ -37,11 +36,27 @@ public final class Images {
 
     /** Writes a PNG atomically (a temporary file moved into place), creating folders as needed. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
-        if (!ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer");
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer");
+        });
+    }
+
+    /** Writes a JPEG (quality 0.9) atomically: for pictures meant to be small, such as the README's. */
+    public static void writeJpeg(BufferedImage image, Path file) throws IOException {
+        AtomicFiles.write(file, tmp -> writeJpegTo(image, tmp));
+    }
+
+    private static void writeJpegTo(BufferedImage image, Path tmp) throws IOException {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0.9f);
+        try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(toRgb(image), null, null), param);
+        } finally {
+            writer.dispose();
+        }
     }
 
     /** CIELAB (D65) of every pixel: [L, a, b][y * width + x]. */

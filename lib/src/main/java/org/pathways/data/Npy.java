@@ -155,11 +155,7 @@ public final class Npy {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeTo(out, shape, values, type);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
-        Files.write(tmp, out.toByteArray());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> Files.write(tmp, out.toByteArray()));
     }
 
     /** Serialises an array in {@code .npy} format (used for .npz entries too). */
@@ -187,8 +183,10 @@ public final class Npy {
 
     /** Writes named float32 arrays into an {@code .npz} archive (uncompressed, as numpy.savez does). */
     public static void writeNpz(Path file, Map<String, NdData> arrays) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
+        AtomicFiles.write(file, tmp -> writeNpzTo(tmp, arrays));
+    }
+
+    private static void writeNpzTo(Path file, Map<String, NdData> arrays) throws IOException {
         try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
             for (Map.Entry<String, NdData> e : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));

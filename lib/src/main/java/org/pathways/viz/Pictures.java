@@ -114,8 +114,9 @@ public final class Pictures {
 
     /** A line chart of score against k with the chosen k marked. */
     public static BufferedImage silhouetteChart(int[] ks, double[] scores, int chosen) {
-        XYChart chart = new XYChartBuilder().width(480).height(320).title("Silhouette score against k").xAxisTitle("k (clusters)").yAxisTitle("silhouette").build();
+        XYChart chart = new XYChartBuilder().width(480).height(360).title("Silhouette score against k").xAxisTitle("k (clusters)").yAxisTitle("silhouette").build();
         chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         double[] x = new double[ks.length];
         for (int i = 0; i < ks.length; i++) x[i] = ks[i];
         chart.addSeries("k-means on re-orthogonalised features", x, scores).setMarker(SeriesMarkers.CIRCLE);

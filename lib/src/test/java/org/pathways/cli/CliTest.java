@@ -1,0 +1,182 @@
+package org.pathways.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathways.data.Images;
+import org.pathways.data.NdData;
+import org.pathways.data.Npy;
+import org.pathways.data.SampleScene;
+import org.pathways.testing.Golden;
+import picocli.CommandLine;
+
+/** The command line: outputs of segment and spectral, and a one-line error with exit status 2 for bad input. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, err.toString());
+    }
+
+    private static void assertBadInput(Run r, String... fragments) {
+        assertEquals(2, r.code(), "exit status; stderr: " + r.err());
+        String message = r.err().trim();
+        assertFalse(message.isEmpty());
+        for (String f : fragments) assertTrue(message.contains(f), "'" + message + "' should mention " + f);
+        if (message.startsWith("pathways: error:")) assertFalse(message.contains("\n"), "one line: " + message);
+    }
+
+    private Path npz(String name, Map<String, NdData> arrays) throws Exception {
+        Path file = dir.resolve(name);
+        Npy.writeNpz(file, arrays);
+        return file;
+    }
+
+    private static NdData identityGraph(int n) {
+        double[] v = new double[n * n];
+        for (int i = 0; i < n; i++) v[i * n + i] = 1;
+        return NdData.float32(new int[] {n, n}, v);
+    }
+
+    @Test
+    void missingAndUnreadableImages() throws Exception {
+        assertBadInput(run("segment", dir.resolve("nope.png").toString()), "nope.png", "no such image");
+        Path fake = Files.writeString(dir.resolve("fake.png"), "not a picture");
+        assertBadInput(run("segment", fake.toString()), "fake.png");
+    }
+
+    @Test
+    void unknownBackbone() throws Exception {
+        Path img = dir.resolve("img.png");
+        ImageIO.write(SampleScene.planted(2, 32, 32, 0, 1).image(), "png", img.toFile());
+        assertBadInput(run("segment", img.toString(), "--backbone", "dino-vits99"), "unknown backbone", "dino-vits99");
+    }
+
+    @Test
+    void graphThatIsNotSquare() throws Exception {
+        Path f = npz("g.npz", Map.of("layer0", NdData.float32(new int[] {4, 5}, new double[20])));
+        assertBadInput(run("spectral", "--graphs", f.toString()), "g.npz", "layer0", "not square");
+    }
+
+    @Test
+    void graphThatDoesNotFitItsGrid() throws Exception {
+        Path f = npz("g.npz", Map.of("layer0", identityGraph(16)));
+        assertBadInput(run("spectral", "--graphs", f.toString(), "--grid", "3x5"), "layer0", "3x5", "16 nodes");
+        Path g = npz("h.npz", Map.of("layer0", identityGraph(12)));
+        assertBadInput(run("spectral", "--graphs", g.toString()), "layer0", "not a square grid");
+    }
+
+    @Test
+    void nanInAGraphOrInTheStartFeatures() throws Exception {
+        NdData bad = identityGraph(16);
+        bad.values()[5] = Double.NaN;
+        Path f = npz("nan.npz", Map.of("layer0", bad));
+        assertBadInput(run("spectral", "--graphs", f.toString()), "nan.npz", "NaN");
+        Path ok = npz("ok.npz", Map.of("layer0", identityGraph(16)));
+        double[] x = new double[2 * 16];
+        java.util.Arrays.fill(x, 0.5);
+        x[3] = Double.NaN;
+        Npy.writeFloat32(dir.resolve("x.npy"), new int[] {2, 4, 4}, x);
+        assertBadInput(run("spectral", "--graphs", ok.toString(), "--init", dir.resolve("x.npy").toString()), "x.npy", "NaN");
+    }
+
+    @Test
+    void moreEigenvectorsThanPixels() throws Exception {
+        Path f = npz("g.npz", Map.of("layer0", identityGraph(16)));
+        assertBadInput(run("spectral", "--graphs", f.toString(), "--eigs", "20", "--steps", "20"), "K = 20", "16 pixels");
+    }
+
+    @Test
+    void spectralWithStepsZeroReproducesTheAuthorsObjectiveAndGradient() throws Exception {
+        Map<String, NdData> graphs = new LinkedHashMap<>();
+        graphs.put("attn_0", Golden.npy("single", "attn_0_8x8"));
+        graphs.put("attn_1", Golden.npy("single", "attn_1_16x16"));
+        graphs.put("attn_2", Golden.npy("single", "attn_2_16x16"));
+        Path f = npz("golden.npz", graphs);
+        NdData x = Golden.npy("single", "X");
+        Npy.writeFloat64(dir.resolve("X.npy"), new int[] {6, 16, 16}, x.values());
+        Path out = dir.resolve("out");
+        Run r = run("spectral", "--graphs", f.toString(), "--init", dir.resolve("X.npy").toString(), "--steps", "0", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        JsonObject values = JsonParser.parseString(Files.readString(Golden.dir("single").resolve("values.json"))).getAsJsonObject();
+        Golden.assertClose("cli spectral --steps 0 objective", values.getAsJsonObject("sym0_f64").get("loss").getAsDouble(), summary.get("objective").getAsDouble(), 1e-9);
+        NdData grad = Npy.read(out.resolve("grad.npy"));
+        assertArrayEquals(new int[] {6, 16, 16}, grad.shape());
+        Golden.assertClose("cli spectral --steps 0 grad.npy", Golden.npy("single", "sym0_f64_dL_dX").values(), grad.values(), 1e-6);
+    }
+
+    @Test
+    void spectralOptimisesFromGivenStartFeatures() throws Exception {
+        Path f = npz("g.npz", Map.of("layer0", identityGraph(16)));
+        double[] x = new double[3 * 16];
+        java.util.Arrays.fill(x, 1.0 / 3);
+        Npy.writeFloat32(dir.resolve("x.npy"), new int[] {3, 4, 4}, x);
+        Path out = dir.resolve("s");
+        Run r = run("spectral", "--graphs", f.toString(), "--init", dir.resolve("x.npy").toString(), "--steps", "40", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(new int[] {3, 4, 4}, Npy.read(out.resolve("features.npy")).shape());
+        JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertEquals("direct", summary.get("parametrisation").getAsString());
+        assertEquals(2, summary.get("optimiserUpdates").getAsInt());
+    }
+
+    @Test
+    void segmentWritesEveryDocumentedFile() throws Exception {
+        SampleScene.Labelled scene = SampleScene.planted(3, 80, 60, 10, 4);
+        Path img = dir.resolve("scene.png");
+        ImageIO.write(scene.image(), "png", img.toFile());
+        Path out = dir.resolve("out");
+        Run r = run("segment", img.toString(), "--steps", "40", "--eigs", "6", "--k-max", "5", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path d = out.resolve("scene");
+        JsonObject s = JsonParser.parseString(Files.readString(d.resolve("summary.json"))).getAsJsonObject();
+        for (String key : new String[] {"backbone", "graphs", "passes", "optimiserUpdates", "finalLoss", "chosenK", "silhouette", "seconds"}) {
+            assertTrue(s.has(key), "summary has " + key);
+        }
+        assertEquals(40, s.get("passes").getAsInt());
+        assertEquals(2, s.get("optimiserUpdates").getAsInt());
+        int k = s.get("chosenK").getAsInt();
+        assertEquals(4, s.getAsJsonObject("silhouette").size(), "k = 2..5");
+        BufferedImage regions = ImageIO.read(d.resolve("regions.png").toFile());
+        assertEquals(BufferedImage.TYPE_BYTE_GRAY, regions.getType());
+        assertEquals(80, regions.getWidth());
+        assertEquals(60, regions.getHeight());
+        int[] ids = regions.getRaster().getPixels(0, 0, 80, 60, (int[]) null);
+        assertEquals(k, java.util.Arrays.stream(ids).distinct().count());
+        assertTrue(java.util.Arrays.stream(ids).allMatch(v -> v >= 0 && v < k));
+        NdData features = Npy.read(d.resolve("features.npy"));
+        assertEquals("f4", features.dtype());
+        assertArrayEquals(new int[] {6, s.get("featureHeight").getAsInt(), s.get("featureWidth").getAsInt()}, features.shape());
+        for (String png : new String[] {"overlay.png", "eigenvectors.png", "silhouette.png", "loss.png", "eigenvector-grid.png"}) {
+            BufferedImage im = Images.read(d.resolve(png));
+            assertTrue(im.getWidth() > 0, png);
+        }
+        // a folder with a file of ours that we did not write is not overwritten unasked
+        Path foreign = dir.resolve("foreign");
+        Files.createDirectories(foreign.resolve("scene"));
+        Files.writeString(foreign.resolve("scene").resolve("regions.png"), "mine");
+        assertBadInput(run("segment", img.toString(), "--steps", "0", "--out", foreign.toString()), "regions.png", "--force");
+    }
+}

@@ -1,0 +1,70 @@
+package org.pathways.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NpyTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsFloat32Float64AndInt64() throws IOException {
+        double[] v = {0.5, -1.25, 3, 1e-3, 7, 8};
+        Npy.writeFloat32(dir.resolve("a.npy"), new int[] {2, 3}, v);
+        NdData a = Npy.read(dir.resolve("a.npy"));
+        assertArrayEquals(new int[] {2, 3}, a.shape());
+        assertEquals("f4", a.dtype());
+        for (int i = 0; i < v.length; i++) assertEquals((float) v[i], a.values()[i]);
+        Npy.writeFloat64(dir.resolve("b.npy"), new int[] {6}, v);
+        assertArrayEquals(v, Npy.read(dir.resolve("b.npy")).values());
+        Npy.writeInt64(dir.resolve("c.npy"), new int[] {1, 3}, new int[] {4, -2, 255});
+        assertArrayEquals(new int[] {4, -2, 255}, Npy.read(dir.resolve("c.npy")).asInts());
+        // header is padded to a multiple of 64 bytes, as numpy requires
+        byte[] bytes = Files.readAllBytes(dir.resolve("a.npy"));
+        int headerLen = (bytes[8] & 0xff) | (bytes[9] & 0xff) << 8;
+        assertEquals(0, (10 + headerLen) % 64);
+    }
+
+    @Test
+    void npzRoundTrip() throws IOException {
+        Map<String, NdData> arrays = new LinkedHashMap<>();
+        arrays.put("layer0", NdData.float32(new int[] {2, 2}, new double[] {1, 0, 0, 1}));
+        arrays.put("layer0_hw", new NdData(new int[] {2}, new double[] {1, 2}, "i8"));
+        Npy.writeNpz(dir.resolve("g.npz"), arrays);
+        Map<String, NdData> back = Npy.readNpz(dir.resolve("g.npz"));
+        assertEquals(arrays.keySet(), back.keySet());
+        assertArrayEquals(new int[] {1, 2}, back.get("layer0_hw").asInts());
+    }
+
+    @Test
+    void reportsBadFilesByName() throws IOException {
+        Path text = Files.writeString(dir.resolve("bad.npy"), "hello");
+        IOException e = assertThrows(IOException.class, () -> Npy.read(text));
+        assertTrue(e.getMessage().contains("bad.npy") && e.getMessage().contains("magic"), e.getMessage());
+        Npy.writeFloat32(dir.resolve("t.npy"), new int[] {100}, new double[100]);
+        byte[] whole = Files.readAllBytes(dir.resolve("t.npy"));
+        Files.write(dir.resolve("t.npy"), Arrays.copyOf(whole, whole.length - 10));
+        e = assertThrows(IOException.class, () -> Npy.read(dir.resolve("t.npy")));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        e = assertThrows(IOException.class, () -> Npy.read(dir.resolve("missing.npy")));
+        assertTrue(e.getMessage().contains("missing.npy"), e.getMessage());
+    }
+
+    @Test
+    void readsHalfPrecision() {
+        assertEquals(1.5f, Npy.halfToFloat((short) 0x3e00));
+        assertEquals(-0.25f, Npy.halfToFloat((short) 0xb400));
+        assertEquals(Float.POSITIVE_INFINITY, Npy.halfToFloat((short) 0x7c00));
+    }
+}
