@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathways.affinity.Graph;
+import org.pathways.spectral.Constants;
 import org.pathways.spectral.FeatureMap;
 import org.pathways.spectral.SpectralEngine;
 import org.pathways.spectral.SpectralObjective;
@@ -104,12 +105,14 @@ final class BenchCommand implements Callable<Integer> {
         for (int l = 0; l < layers; l++) attention.add(manager.randomNormal(new Shape(heads, n, n)).mul(2).softmax(-1));
         FeatureMap cnn = new ToyCnn(manager, ToyCnn.Config.authors(k, side, side), DataType.FLOAT32, 1);
         NDArray offDiagonal = manager.ones(new Shape(k, k)).sub(manager.eye(k));
+        NDArray eigScale = Constants.of(manager, 2.0 / ((double) layers * heads * k), DataType.FLOAT32);
+        NDArray orthoScale = Constants.of(manager, 2.0 / ((double) layers * k * (k - 1)), DataType.FLOAT32);
         double[] ms = new double[repeats];
         for (int r = -1; r < repeats; r++) {
             try (NDManager step = manager.newSubManager()) {
                 step.tempAttachAll(cnn.parameters());
                 for (NDArray a : attention) step.tempAttachAll(a);
-                step.tempAttachAll(offDiagonal);
+                step.tempAttachAll(offDiagonal, eigScale, orthoScale);
                 long t = System.nanoTime();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray z = cnn.logits().softmax(1).reshape(1, k, n).normalize(2, 2, 1e-12);
@@ -123,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
                         NDArray o = gram.mul(offDiagonal).square().sum();
                         orthoSum = orthoSum == null ? o : orthoSum.add(o);
                     }
-                    NDArray loss = eigSum.div((double) layers * heads * k).mul(2).add(orthoSum.div((double) layers * k * (k - 1)).mul(2));
+                    NDArray loss = eigSum.mul(eigScale).add(orthoSum.mul(orthoScale));
                     gc.backward(loss);
                     loss.toType(DataType.FLOAT64, false).getDouble();
                 }

@@ -28,7 +28,7 @@ import org.pathways.data.InvalidInputException;
 public final class SpectralObjective implements AutoCloseable {
 
     /** All graphs that share one grid, their symmetric parts stacked. */
-    private record Level(int height, int width, int headCount, int layerCount, NDArray stack) {}
+    private record Level(int height, int width, int headCount, int layerCount, NDArray stack, NDArray layerWeight) {}
 
     /** Where each input graph's eigenvalues sit in its level's stack (for reporting in input order). */
     private record Slot(int level, int firstHead, int heads) {}
@@ -41,9 +41,11 @@ public final class SpectralObjective implements AutoCloseable {
     private final int featureWidth;
     private final int totalHeads;
     private final int totalLayers;
-    private final double eigWeight;
-    private final double orthoWeight;
     private final NDArray offDiagonal;
+    // Scalars used inside autograd, as arrays that own their memory (see Constants).
+    private final NDArray two;
+    private final NDArray eigScale;
+    private final NDArray orthoScale;
     private final DataType dataType;
 
     /**
@@ -64,8 +66,6 @@ public final class SpectralObjective implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.channels = channels;
         this.dataType = dataType;
-        this.eigWeight = eigWeight;
-        this.orthoWeight = orthoWeight;
         Graph finest = graphs.get(0);
         for (Graph g : graphs) if (g.nodes() > finest.nodes()) finest = g;
         this.featureHeight = featureHeight > 0 ? featureHeight : finest.height();
@@ -97,13 +97,17 @@ public final class SpectralObjective implements AutoCloseable {
                 stack = ai.djl.ndarray.NDArrays.concat(new NDList(parts), 0);
                 parts.forEach(NDArray::close);
             }
-            levels.add(new Level(group.get(0).height(), group.get(0).width(), first, group.size(), stack));
+            levels.add(new Level(group.get(0).height(), group.get(0).width(), first, group.size(), stack,
+                    Constants.of(manager, group.size(), dataType)));
             heads += first;
         }
         for (Graph g : graphs) slots.add(slotOf.get(g));
         this.totalHeads = heads;
         this.totalLayers = graphs.size();
         this.offDiagonal = manager.ones(new Shape(channels, channels), dataType).sub(manager.eye(channels).toType(dataType, false));
+        this.two = Constants.of(manager, 2, dataType);
+        this.eigScale = Constants.of(manager, eigWeight / ((double) totalHeads * channels), dataType);
+        this.orthoScale = Constants.of(manager, orthoWeight / ((double) totalLayers * channels * (channels - 1)), dataType);
     }
 
     public int channels() {
@@ -130,10 +134,13 @@ public final class SpectralObjective implements AutoCloseable {
 
     /** Arrays that live as long as the objective; the engine temp-attaches them to each step's manager. */
     public NDArray[] longLived() {
-        NDArray[] out = new NDArray[levels.size() + 1];
-        for (int i = 0; i < levels.size(); i++) out[i] = levels.get(i).stack();
-        out[levels.size()] = offDiagonal;
-        return out;
+        List<NDArray> out = new ArrayList<>();
+        for (Level level : levels) {
+            out.add(level.stack());
+            out.add(level.layerWeight());
+        }
+        out.addAll(List.of(offDiagonal, two, eigScale, orthoScale));
+        return out.toArray(new NDArray[0]);
     }
 
     /** The loss and its parts for features X; {@link Terms#loss()} carries autograd history back to X. */
@@ -163,18 +170,16 @@ public final class SpectralObjective implements AutoCloseable {
             NDArray sz = level.stack().matMul(ztFixed).reshape(level.headCount(), n, channels); // S Z^T per head
             NDArray eigFixed = sz.mul(ztFixed).sum(new int[] {1});               // (G, K) = z^T S z
             // Same value as eigFixed; its gradient w.r.t. Z^T is 2 S Z^T, the true gradient of z^T S z.
-            NDArray eig = sz.mul(zt).sum(new int[] {1}).mul(2).sub(eigFixed);
+            NDArray eig = sz.mul(zt).sum(new int[] {1}).mul(two).sub(eigFixed);
             eigs.add(eigFixed);
             NDArray absDev = eig.sub(1).abs().sum();
             eigSum = eigSum == null ? absDev : eigSum.add(absDev);
             NDArray gram = z.matMul(z.transpose());
             grams.add(gram.stopGradient());
-            NDArray offSq = gram.mul(offDiagonal).square().sum().mul(level.layerCount());
+            NDArray offSq = gram.mul(offDiagonal).square().sum().mul(level.layerWeight());
             orthoSum = orthoSum == null ? offSq : orthoSum.add(offSq);
         }
-        NDArray eigMean = eigSum.div((double) totalHeads * channels);
-        NDArray orthoMean = orthoSum.div((double) totalLayers * channels * (channels - 1));
-        NDArray loss = eigMean.mul(eigWeight).add(orthoMean.mul(orthoWeight));
+        NDArray loss = eigSum.mul(eigScale).add(orthoSum.mul(orthoScale));
         return new Terms(loss, eigs, grams);
     }
 

@@ -1,12 +1,13 @@
 package org.pathways.spectral;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import java.util.Random;
 
 /**
@@ -25,15 +26,13 @@ public final class ToyCnn implements FeatureMap {
     }
 
     private static final double BN_EPS = 1e-5;
-    private static final Shape STRIDE = new Shape(1, 1);
-    private static final Shape PADDING = new Shape(1, 1);
-    private static final Shape DILATION = new Shape(1, 1);
 
     private final NDArray input;
     private final NDArray w1, b1, gamma1, beta1;
     private final NDArray w2, b2, gamma2, beta2;
     private final NDArray w3, b3;
     private final NDList parameters;
+    private final NDArray eps; // an array that owns its memory: see Constants
 
     public ToyCnn(NDManager manager, Config config, DataType type, long seed) {
         Random random = new Random(seed);
@@ -49,6 +48,7 @@ public final class ToyCnn implements FeatureMap {
         beta1 = manager.zeros(new Shape(c), type);
         gamma2 = manager.ones(new Shape(c), type);
         beta2 = manager.zeros(new Shape(c), type);
+        eps = Constants.of(manager, BN_EPS, type);
         parameters = new NDList(input, w1, b1, gamma1, beta1, w2, b2, gamma2, beta2, w3, b3);
         String[] names = {"feat_var", "fc1.weight", "fc1.bias", "bn1.weight", "bn1.bias", "fc2.weight", "fc2.bias", "bn2.weight", "bn2.bias", "fc3.weight", "fc3.bias"};
         for (int i = 0; i < names.length; i++) {
@@ -64,18 +64,34 @@ public final class ToyCnn implements FeatureMap {
         return conv(h, w3, b3);
     }
 
-    private static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
-        return Conv2d.conv2d(x, weight, bias, STRIDE, PADDING, DILATION, 1).singletonOrThrow();
+    /**
+     * conv3x3, stride 1, padding 1, as im2col and one matrix product. Not DJL's Conv2d: libtorch 2.7.1's CPU
+     * convolution backward intermittently returns NaN input gradients on this hardware (seen with 128 -> 15
+     * channels on a 60 x 80 grid, about one run in ten), while matrix products and slicing are exact.
+     */
+    static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
+        Shape s = x.getShape();
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        NDArray padded = x.reshape(c, h, w).pad(new Shape(1, 1, 1, 1), 0);      // (C, H+2, W+2)
+        NDList shifted = new NDList(9);
+        for (int dy = 0; dy < 3; dy++) {
+            for (int dx = 0; dx < 3; dx++) shifted.add(padded.get(new NDIndex(":, {}:{}, {}:{}", dy, dy + h, dx, dx + w)));
+        }
+        NDArray columns = NDArrays.stack(shifted, 1).reshape(c * 9, h * w);       // row c*9 + dy*3 + dx
+        long out = weight.getShape().get(0);
+        return weight.reshape(out, c * 9).matMul(columns).add(bias.reshape(out, 1)).reshape(1, out, h, w);
     }
 
     /** Training-mode BatchNorm2d: batch mean and biased variance over (N, H, W); here N = 1. */
-    private static NDArray batchNorm(NDArray x, NDArray gamma, NDArray beta) {
+    private NDArray batchNorm(NDArray x, NDArray gamma, NDArray beta) {
         Shape shape = x.getShape();
         long c = shape.get(1);
         NDArray flat = x.reshape(c, -1);                      // (C, H*W): DJL's mean takes one axis at a time
         NDArray centred = flat.sub(flat.mean(new int[] {1}, true));
         NDArray var = centred.square().mean(new int[] {1}, true);
-        NDArray normalised = centred.div(var.add(BN_EPS).sqrt()).mul(gamma.reshape(c, 1)).add(beta.reshape(c, 1));
+        NDArray normalised = centred.div(var.add(eps).sqrt()).mul(gamma.reshape(c, 1)).add(beta.reshape(c, 1));
         return normalised.reshape(shape);
     }
 
