@@ -3,6 +3,7 @@ package org.pathways.spectral;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -28,7 +29,15 @@ import org.pathways.data.InvalidInputException;
 public final class SpectralObjective implements AutoCloseable {
 
     /** All graphs that share one grid, their symmetric parts stacked. */
-    private record Level(int height, int width, int headCount, int layerCount, NDArray stack, NDArray layerWeight) {}
+    private record Level(int height, int width, int headCount, int layerCount, NDArray stack, NDArray layerWeight, NDArray padding) {}
+
+    /**
+     * The product S Z^T is read-bound, but MKL's kernel for 15 right-hand columns runs at half the speed of 16: Z^T
+     * gets zero columns up to a multiple of 8 (measured 55 ms -> 30 ms for 72 graphs of 900 nodes).
+     */
+    private static int paddedColumns(int channels) {
+        return (channels + 7) / 8 * 8;
+    }
 
     /** Where each input graph's eigenvalues sit in its level's stack (for reporting in input order). */
     private record Slot(int level, int firstHead, int heads) {}
@@ -97,8 +106,10 @@ public final class SpectralObjective implements AutoCloseable {
                 stack = ai.djl.ndarray.NDArrays.concat(new NDList(parts), 0);
                 parts.forEach(NDArray::close);
             }
+            long nodes = (long) group.get(0).height() * group.get(0).width();
+            NDArray padding = paddedColumns(channels) == channels ? null : manager.zeros(new Shape(nodes, paddedColumns(channels) - channels), dataType);
             levels.add(new Level(group.get(0).height(), group.get(0).width(), first, group.size(), stack,
-                    Constants.of(manager, group.size(), dataType)));
+                    Constants.of(manager, group.size(), dataType), padding));
             heads += first;
         }
         for (Graph g : graphs) slots.add(slotOf.get(g));
@@ -138,6 +149,7 @@ public final class SpectralObjective implements AutoCloseable {
         for (Level level : levels) {
             out.add(level.stack());
             out.add(level.layerWeight());
+            if (level.padding() != null) out.add(level.padding());
         }
         out.addAll(List.of(offDiagonal, two, eigScale, orthoScale));
         return out.toArray(new NDArray[0]);
@@ -167,7 +179,10 @@ public final class SpectralObjective implements AutoCloseable {
             NDArray z = pooled.reshape(channels, n).normalize(2, 1, 1e-12);      // (K, N), unit channels
             NDArray zt = z.transpose();                                          // (N, K)
             NDArray ztFixed = zt.stopGradient();
-            NDArray sz = level.stack().matMul(ztFixed).reshape(level.headCount(), n, channels); // S Z^T per head
+            NDArray product = level.padding() == null
+                    ? level.stack().matMul(ztFixed)
+                    : level.stack().matMul(ztFixed.concat(level.padding(), 1)).get(new NDIndex(":, 0:{}", channels));
+            NDArray sz = product.reshape(level.headCount(), n, channels);         // S Z^T per head
             NDArray eigFixed = sz.mul(ztFixed).sum(new int[] {1});               // (G, K) = z^T S z
             // Same value as eigFixed; its gradient w.r.t. Z^T is 2 S Z^T, the true gradient of z^T S z.
             NDArray eig = sz.mul(zt).sum(new int[] {1}).mul(two).sub(eigFixed);
