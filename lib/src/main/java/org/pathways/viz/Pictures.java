@@ -64,15 +64,7 @@ public final class Pictures {
         int[][] rgb = new int[3][n];
         for (int k = 0; k < 3; k++) {
             int c = first + k;
-            if (c >= channels) continue;
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                lo = Math.min(lo, eigenvectors[c * n + i]);
-                hi = Math.max(hi, eigenvectors[c * n + i]);
-            }
-            double span = hi > lo ? hi - lo : 1;
-            for (int i = 0; i < n; i++) rgb[k][i] = (int) Math.round(255 * (eigenvectors[c * n + i] - lo) / span);
+            if (c < channels) rgb[k] = bytes(eigenvectors, c * n, n);
         }
         for (int i = 0; i < n; i++) small.setRGB(i % gridWidth, i / gridWidth, (rgb[0][i] << 16) | (rgb[1][i] << 8) | rgb[2][i]);
         return scale(small, width, height, true);
@@ -90,18 +82,9 @@ public final class Pictures {
         g.fillRect(0, 0, out.getWidth(), out.getHeight());
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int c = 0; c < shown; c++) {
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                lo = Math.min(lo, eigenvectors[c * n + i]);
-                hi = Math.max(hi, eigenvectors[c * n + i]);
-            }
-            double span = hi > lo ? hi - lo : 1;
+            int[] gray = bytes(eigenvectors, c * n, n);
             BufferedImage small = new BufferedImage(gridWidth, gridHeight, BufferedImage.TYPE_INT_RGB);
-            for (int i = 0; i < n; i++) {
-                int v = (int) Math.round(255 * (eigenvectors[c * n + i] - lo) / span);
-                small.setRGB(i % gridWidth, i / gridWidth, (v << 16) | (v << 8) | v);
-            }
+            for (int i = 0; i < n; i++) small.setRGB(i % gridWidth, i / gridWidth, (gray[i] << 16) | (gray[i] << 8) | gray[i]);
             int x = (c % columns) * (cell + 4);
             int y = (c / columns) * (cellH + 18);
             g.drawImage(scale(small, cell, cellH, false), x + 2, y + 16, null);
@@ -109,6 +92,20 @@ public final class Pictures {
             g.drawString("eigenvector " + c, x + 2, y + 12);
         }
         g.dispose();
+        return out;
+    }
+
+    /** values[offset .. offset+n) min-max scaled to 0..255. */
+    private static int[] bytes(double[] values, int offset, int n) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            lo = Math.min(lo, values[offset + i]);
+            hi = Math.max(hi, values[offset + i]);
+        }
+        double span = hi > lo ? hi - lo : 1;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = (int) Math.round(255 * (values[offset + i] - lo) / span);
         return out;
     }
 
