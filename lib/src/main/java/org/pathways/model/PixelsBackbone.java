@@ -12,9 +12,10 @@ import org.pathways.data.Images;
  * method (bilateral / colour affinities at several scales, as in Normalized Cuts). At each resolution (short side
  * 8, 16, 32 and 64 cells by default) every cell gets its mean CIELAB colour and its position (in units of the short
  * side); each "head" is a dense row-stochastic affinity
- * {@code A_ij ∝ exp(-|lab_i - lab_j|^2 / 2 sc^2 - |p_i - p_j|^2 / 2 sp^2)} with its own bandwidths: a colour head
- * (groups by colour anywhere in the image, a "what"-like graph), a bilateral head and a local head (spatially
- * coherent, "where"-like). It needs no download, so the demo and the teaching notebook run anywhere.
+ * {@code A_ij ∝ exp(-|lab_i - lab_j|^2 / 2 sc^2 - |p_i - p_j|^2 / 2 sp^2)} with its own bandwidths: by default a
+ * colour head (groups by colour anywhere in the image, a "what"-like graph) and a bilateral head (colour and
+ * nearness, spatially coherent, "where"-like). It needs no download, so the demo and the teaching notebook run
+ * anywhere.
  */
 public final class PixelsBackbone implements Backbone {
 
@@ -28,10 +29,11 @@ public final class PixelsBackbone implements Backbone {
      */
     public record Config(int[] shortSides, List<Head> heads, int maxNodes) {
         public static Config defaults() {
+            // Chosen on the demo scene: adding a third, local head (sc=24, sp=0.06) split flat regions into
+            // smooth pieces and lowered the scene's oracle mIoU from 0.91 to 0.76.
             return new Config(new int[] {8, 16, 32, 64}, List.of(
                     new Head("colour", 8, Double.POSITIVE_INFINITY),
-                    new Head("bilateral", 12, 0.2),
-                    new Head("local", 24, 0.06)), 6400);
+                    new Head("bilateral", 12, 0.2)), 6400);
         }
 
         public Config withShortSides(int... sides) {
