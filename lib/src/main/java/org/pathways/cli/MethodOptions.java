@@ -1,5 +1,6 @@
 package org.pathways.cli;
 
+import org.pathways.data.InvalidInputException;
 import org.pathways.pipeline.PerImage;
 import picocli.CommandLine.Option;
 
@@ -30,11 +31,15 @@ final class MethodOptions {
     boolean exactPasses;
 
     PerImage.Options options() {
-        SegmentCommand.require(steps >= 0, "--steps must be >= 0, got " + steps);
-        SegmentCommand.require(accum >= 1, "--accum must be >= 1, got " + accum);
-        SegmentCommand.require(eigs >= 2, "--eigs must be >= 2, got " + eigs);
-        SegmentCommand.require(kMax >= 2, "--k-max must be >= 2, got " + kMax);
-        SegmentCommand.require(lr > 0, "--lr must be > 0, got " + lr);
+        require(steps >= 0, "--steps must be >= 0, got " + steps);
+        require(accum >= 1, "--accum must be >= 1, got " + accum);
+        require(eigs >= 2, "--eigs must be >= 2, got " + eigs);
+        require(kMax >= 2, "--k-max must be >= 2, got " + kMax);
+        require(lr > 0, "--lr must be > 0, got " + lr);
         return new PerImage.Options(steps, accum, eigs, kMax, seed, param, lr, !exactPasses);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new InvalidInputException(message);
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathways.data.Images;
-import org.pathways.data.InvalidInputException;
 import org.pathways.model.Backbone;
 import org.pathways.model.Backbones;
 import org.pathways.pipeline.PerImage;
@@ -62,9 +61,5 @@ final class SegmentCommand implements Callable<Integer> {
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
-    }
-
-    static void require(boolean ok, String message) {
-        if (!ok) throw new InvalidInputException(message);
     }
 }
