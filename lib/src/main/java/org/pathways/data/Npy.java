@@ -18,7 +18,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Reads and writes NumPy's {@code .npy} and {@code .npz} files (format versions 1-3, C order,
+ * Reads and writes NumPy's {@code .npy} and {@code .npz} files (format versions 1-3, C or Fortran order on read,
  * little-endian float16/32/64, int8..64, uint8, bool). Written by hand because neither DJL nor Smile
  * reads int64 label maps and float64 arrays without a native engine, and the format is 30 lines of spec.
  */
@@ -79,7 +79,7 @@ public final class Npy {
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) throw new IOException(where + ": malformed .npy header: " + header.trim());
-        if (f.group(1).equals("True")) throw new IOException(where + ": Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
+        boolean fortran = f.group(1).equals("True");
         String descr = d.group(1);
         int[] shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty()).mapToInt(Integer::parseInt).toArray();
         long count = 1;
@@ -115,11 +115,32 @@ public final class Npy {
                 default -> Byte.toUnsignedInt(bb.get()); // u1, b1
             };
         }
-        return new NdData(shape, values, type);
+        return new NdData(shape, fortran ? fortranToC(values, shape) : values, type);
+    }
+
+    /** Reorders values stored with the first index fastest (Fortran) into C order (last index fastest). */
+    static double[] fortranToC(double[] values, int[] shape) {
+        double[] out = new double[values.length];
+        int rank = shape.length;
+        int[] index = new int[rank];
+        for (int c = 0; c < values.length; c++) {
+            int f = 0;
+            int stride = 1;
+            for (int d = 0; d < rank; d++) {
+                f += index[d] * stride;
+                stride *= shape[d];
+            }
+            out[c] = values[f];
+            for (int d = rank - 1; d >= 0; d--) { // advance the C-order multi-index
+                if (++index[d] < shape[d]) break;
+                index[d] = 0;
+            }
+        }
+        return out;
     }
 
     /** IEEE 754 binary16 to float (Float.float16ToFloat is Java 20+). */
-    static float halfToFloat(short bits) {
+    public static float halfToFloat(short bits) {
         int h = bits & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exp = (h >>> 10) & 0x1f;

@@ -62,6 +62,18 @@ class NpyTest {
     }
 
     @Test
+    void readsFortranOrderAsCOrder() throws IOException {
+        // numpy: np.asfortranarray(np.arange(6).reshape(2, 3)) stores 0 3 1 4 2 5
+        String header = "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }";
+        header = header + " ".repeat(64 - (10 + header.length() + 1) % 64) + "\n";
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(10 + header.length() + 48).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length()).put(header.getBytes());
+        for (double v : new double[] {0, 3, 1, 4, 2, 5}) bb.putDouble(v);
+        Files.write(dir.resolve("f.npy"), bb.array());
+        assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5}, Npy.read(dir.resolve("f.npy")).values());
+    }
+
+    @Test
     void readsHalfPrecision() {
         assertEquals(1.5f, Npy.halfToFloat((short) 0x3e00));
         assertEquals(-0.25f, Npy.halfToFloat((short) 0xb400));

@@ -1,0 +1,141 @@
+package org.pathways.model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.pathways.data.InvalidInputException;
+
+/**
+ * Reads a {@code .safetensors} checkpoint: an 8-byte little-endian header length, a JSON header of
+ * {@code name -> {dtype, shape, data_offsets}}, then raw little-endian data. Every tensor is widened to float32 in
+ * Java: DJL's own decoder aborts the JVM on BF16 (uncatchable), and F16/F64 become float32 the same way.
+ * Each tensor is read with its own memory map, so multi-gigabyte files (Stable Diffusion) work.
+ */
+public final class SafeTensors {
+    /** One tensor, widened to float32, C order. */
+    public record Tensor(String name, String dtype, long[] shape, float[] values) {
+        public long size() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
+        }
+
+        public String shapeString() {
+            return Arrays.toString(shape);
+        }
+    }
+
+    private SafeTensors() {}
+
+    /** All tensors of a file, in header order; int tensors (e.g. position_ids buffers) are skipped. */
+    public static Map<String, Tensor> read(Path file) {
+        if (!Files.isRegularFile(file)) throw new InvalidInputException(file + ": no such weights file");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = channel.size();
+            if (fileSize < 8) throw new InvalidInputException(file + ": not a safetensors file (" + fileSize + " bytes)");
+            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(lengthBytes, 0);
+            long headerLength = lengthBytes.getLong(0);
+            if (headerLength <= 0 || headerLength > 100_000_000 || 8 + headerLength > fileSize) {
+                throw new InvalidInputException(file + ": not a safetensors file or truncated header (header length " + headerLength + ", file " + fileSize + " bytes)");
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+            channel.read(headerBytes, 8);
+            JsonObject header;
+            try {
+                header = JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8)).getAsJsonObject();
+            } catch (RuntimeException e) {
+                throw new InvalidInputException(file + ": unreadable safetensors header (" + e.getMessage() + ")");
+            }
+            long dataStart = 8 + headerLength;
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+                if (e.getKey().equals("__metadata__")) continue;
+                Tensor t = tensor(file, channel, fileSize, dataStart, e.getKey(), e.getValue().getAsJsonObject());
+                if (t != null) out.put(t.name(), t);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Tensor tensor(Path file, FileChannel channel, long fileSize, long dataStart, String name, JsonObject entry) throws IOException {
+        String dtype = entry.get("dtype").getAsString();
+        JsonArray shapeJson = entry.getAsJsonArray("shape");
+        long[] shape = new long[shapeJson.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeJson.get(i).getAsLong();
+            count *= shape[i];
+        }
+        JsonArray offsets = entry.getAsJsonArray("data_offsets");
+        long begin = offsets.get(0).getAsLong();
+        long end = offsets.get(1).getAsLong();
+        int width = switch (dtype) {
+            case "F64", "I64" -> 8;
+            case "F32", "I32" -> 4;
+            case "F16", "BF16", "I16" -> 2;
+            case "I8", "U8", "BOOL" -> 1;
+            default -> throw new InvalidInputException(file + ": tensor " + name + " has unsupported dtype " + dtype);
+        };
+        if (end - begin != count * width) {
+            throw new InvalidInputException(file + ": tensor " + name + " has " + (end - begin) + " bytes for shape " + Arrays.toString(shape) + " of " + dtype);
+        }
+        if (dataStart + end > fileSize) {
+            throw new InvalidInputException(file + ": truncated: tensor " + name + " ends at byte " + (dataStart + end) + " of a " + fileSize + "-byte file");
+        }
+        if (dtype.startsWith("I") || dtype.equals("U8") || dtype.equals("BOOL")) return null; // buffers such as position_ids
+        if (count > Integer.MAX_VALUE) throw new InvalidInputException(file + ": tensor " + name + " is too large (" + count + " values)");
+        ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin).order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = new float[(int) count];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (dtype) {
+                case "F32" -> data.getFloat(i * 4);
+                case "F64" -> (float) data.getDouble(i * 8);
+                case "BF16" -> Float.intBitsToFloat((data.getShort(i * 2) & 0xffff) << 16);
+                default -> org.pathways.data.Npy.halfToFloat(data.getShort(i * 2)); // F16
+            };
+        }
+        return new Tensor(name, dtype, shape, values);
+    }
+
+    /** Writes float32 tensors as a safetensors file (tests write tiny checkpoints with real key names). */
+    public static void writeFloat32(Path file, Map<String, Tensor> tensors) throws IOException {
+        JsonObject header = new JsonObject();
+        long offset = 0;
+        for (Tensor t : tensors.values()) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", "F32");
+            JsonArray shape = new JsonArray();
+            for (long d : t.shape()) shape.add(d);
+            entry.add("shape", shape);
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offsets.add(offset + 4L * t.values().length);
+            entry.add("data_offsets", offsets);
+            header.add(t.name(), entry);
+            offset += 4L * t.values().length;
+        }
+        byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (headerBytes.length + 7) / 8 * 8;
+        ByteBuffer out = ByteBuffer.allocate((int) (8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(padded);
+        out.put(headerBytes);
+        for (int i = headerBytes.length; i < padded; i++) out.put((byte) ' ');
+        for (Tensor t : tensors.values()) for (float v : t.values()) out.putFloat(v);
+        org.pathways.data.AtomicFiles.write(file, tmp -> Files.write(tmp, out.array()));
+    }
+}

@@ -1,0 +1,237 @@
+package org.pathways.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.LayerNorm;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pathways.data.InvalidInputException;
+
+/**
+ * A Vision Transformer (DINO, MAE: the timm / original layout) with named taps, read top to bottom like timm's
+ * {@code vision_transformer.py}: patch embedding, class token, position embeddings (resampled to the image's grid),
+ * pre-norm blocks {@code x = x + proj(attn(norm1(x))); x = x + fc2(act(fc1(norm2(x))))}, final norm.
+ *
+ * <p>Taps: {@code patch_embed} (1, N, D), {@code pos_embed} (1, T, D), {@code embed} (tokens entering block 0),
+ * {@code blocks.i.attn.q|k|v} (1, heads, T, d) before scaling, {@code blocks.i.attn.logits|probs} (1, heads, T, T),
+ * {@code blocks.i.attn.patch_probs} (1, heads, N, N: CLS row and column dropped before the softmax, the authors'
+ * affinity), {@code blocks.i.out} (1, T, D), {@code final} (1, T, D).
+ */
+public final class VisionTransformer implements AutoCloseable {
+
+    /** Architecture; presets by name in {@link #PRESETS}. */
+    public record Config(String name, int patch, int dim, int depth, int heads, double mlpRatio, double layerNormEps,
+                         float[] mean, float[] std, PositionalEmbedding.Mode positionMode) {
+        public int headDim() {
+            return dim / heads;
+        }
+
+        public int hidden() {
+            return (int) Math.round(dim * mlpRatio);
+        }
+    }
+
+    private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+    /** The paper's DINO backbones; LayerNorm eps 1e-6 as in the authors' models (HF configs say 1e-12). */
+    public static final Map<String, Config> PRESETS = Map.of(
+            "dino-vits16", new Config("dino-vits16", 16, 384, 12, 6, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO),
+            "dino-vits8", new Config("dino-vits8", 8, 384, 12, 6, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO),
+            "dino-vitb16", new Config("dino-vitb16", 16, 768, 12, 12, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO),
+            "dino-vitb8", new Config("dino-vitb8", 8, 768, 12, 12, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO));
+
+    private final Config config;
+    private final NDManager manager;
+    private final Map<String, NDArray> weights = new HashMap<>();
+    private final int gridHeight;
+    private final int gridWidth;
+
+    private VisionTransformer(Config config, NDManager manager, int gridHeight, int gridWidth) {
+        this.config = config;
+        this.manager = manager;
+        this.gridHeight = gridHeight;
+        this.gridWidth = gridWidth;
+    }
+
+    /** Loads a checkpoint in the timm/original layout or the Hugging Face ViT layout; checks every key and shape. */
+    public static VisionTransformer load(NDManager parent, Config config, Path file) {
+        Map<String, SafeTensors.Tensor> raw = WeightLayouts.toTimm(SafeTensors.read(file), config.depth());
+        NDManager manager = parent.newSubManager();
+        long posTokens = raw.containsKey("pos_embed") ? raw.get("pos_embed").shape()[1] : 0;
+        int side = (int) Math.round(Math.sqrt(posTokens - 1));
+        VisionTransformer vit = new VisionTransformer(config, manager, side, side);
+        for (Map.Entry<String, long[]> e : expectedShapes(config, posTokens).entrySet()) {
+            SafeTensors.Tensor t = raw.get(e.getKey());
+            if (t == null) {
+                manager.close();
+                throw new InvalidInputException(file + ": missing key " + e.getKey() + " for preset " + config.name());
+            }
+            if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+                manager.close();
+                throw new InvalidInputException(file + ": key " + e.getKey() + " has shape " + t.shapeString() + ", preset " + config.name()
+                        + " expects " + java.util.Arrays.toString(e.getValue()));
+            }
+            vit.weights.put(e.getKey(), manager.create(t.values(), new Shape(t.shape())));
+        }
+        if (side * side != posTokens - 1) {
+            manager.close();
+            throw new InvalidInputException(file + ": pos_embed has " + (posTokens - 1) + " patch positions, not a square grid");
+        }
+        return vit;
+    }
+
+    static Map<String, long[]> expectedShapes(Config c, long posTokens) {
+        Map<String, long[]> s = new LinkedHashMap<>();
+        long d = c.dim();
+        s.put("cls_token", new long[] {1, 1, d});
+        s.put("pos_embed", new long[] {1, posTokens, d});
+        s.put("patch_embed.proj.weight", new long[] {d, 3, c.patch(), c.patch()});
+        s.put("patch_embed.proj.bias", new long[] {d});
+        for (int i = 0; i < c.depth(); i++) {
+            String b = "blocks." + i + ".";
+            s.put(b + "norm1.weight", new long[] {d});
+            s.put(b + "norm1.bias", new long[] {d});
+            s.put(b + "attn.qkv.weight", new long[] {3 * d, d});
+            s.put(b + "attn.qkv.bias", new long[] {3 * d});
+            s.put(b + "attn.proj.weight", new long[] {d, d});
+            s.put(b + "attn.proj.bias", new long[] {d});
+            s.put(b + "norm2.weight", new long[] {d});
+            s.put(b + "norm2.bias", new long[] {d});
+            s.put(b + "mlp.fc1.weight", new long[] {c.hidden(), d});
+            s.put(b + "mlp.fc1.bias", new long[] {c.hidden()});
+            s.put(b + "mlp.fc2.weight", new long[] {d, c.hidden()});
+            s.put(b + "mlp.fc2.bias", new long[] {d});
+        }
+        s.put("norm.weight", new long[] {d});
+        s.put("norm.bias", new long[] {d});
+        return s;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * One forward pass over a normalised image (1, 3, H, W), H and W multiples of the patch size. Requested taps are
+     * attached to the manager the {@link Taps} were made with; everything else is freed.
+     */
+    public void forward(NDArray image, Taps taps) {
+        Shape s = image.getShape();
+        int p = config.patch();
+        if (s.dimension() != 4 || s.get(0) != 1 || s.get(1) != 3 || s.get(2) % p != 0 || s.get(3) % p != 0) {
+            throw new InvalidInputException("image tensor must be (1, 3, H, W) with H and W multiples of " + p + ", got " + s);
+        }
+        int h0 = (int) s.get(2) / p;
+        int w0 = (int) s.get(3) / p;
+        int tokens = 1 + h0 * w0;
+        try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(image);
+            NDArray patches = Conv2d.conv2d(image, w("patch_embed.proj.weight"), w("patch_embed.proj.bias"),
+                    new Shape(p, p), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow()   // (1, D, h0, w0)
+                    .reshape(1, config.dim(), (long) h0 * w0).transpose(0, 2, 1);             // (1, N, D)
+            taps.offer("patch_embed", patches);
+            NDArray pos = positionEmbeddings(scope, h0, w0);
+            taps.offer("pos_embed", pos);
+            NDArray x = w("cls_token").concat(patches, 1).add(pos);                              // (1, T, D)
+            taps.offer("embed", x);
+            for (int i = 0; i < config.depth(); i++) {
+                x = block(i, x, tokens, taps);
+            }
+            taps.offer("final", layerNorm(x, "norm"));
+            taps.keepAll();
+        }
+    }
+
+    private NDArray block(int i, NDArray x, int tokens, Taps taps) {
+        String b = "blocks." + i + ".";
+        int heads = config.heads();
+        int hd = config.headDim();
+        NDArray qkv = linear(layerNorm(x, b + "norm1"), b + "attn.qkv")                        // (1, T, 3D)
+                .reshape(1, tokens, 3, heads, hd).transpose(2, 0, 3, 1, 4);                     // (3, 1, heads, T, hd)
+        NDArray q = qkv.get(0);
+        NDArray k = qkv.get(1);
+        NDArray v = qkv.get(2);
+        taps.offer(b + "attn.q", q);
+        taps.offer(b + "attn.k", k);
+        taps.offer(b + "attn.v", v);
+        NDArray logits = q.mul(Math.pow(hd, -0.5)).matMul(k.transpose(0, 1, 3, 2));             // timm scales q first
+        taps.offer(b + "attn.logits", logits);
+        NDArray probs = logits.softmax(-1);
+        taps.offer(b + "attn.probs", probs);
+        if (taps.wants(b + "attn.patch_probs")) {
+            taps.offer(b + "attn.patch_probs", logits.get(new NDIndex(":, :, 1:, 1:")).softmax(-1));
+        }
+        NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(1, tokens, config.dim());
+        x = x.add(linear(attended, b + "attn.proj"));
+        NDArray mlp = linear(Activation.gelu(linear(layerNorm(x, b + "norm2"), b + "mlp.fc1")), b + "mlp.fc2");
+        x = x.add(mlp);
+        taps.offer(b + "out", x);
+        return x;
+    }
+
+    /** pos_embed for an h0 x w0 grid: the CLS slot as is, the patch grid resampled unless it already fits. */
+    private NDArray positionEmbeddings(NDManager scope, int h0, int w0) {
+        NDArray pos = w("pos_embed");
+        if (h0 == gridHeight && w0 == gridWidth) return pos;
+        int d = config.dim();
+        float[] all = pos.toFloatArray();
+        double[] grid = new double[d * gridHeight * gridWidth];                                  // channel-first
+        for (int t = 0; t < gridHeight * gridWidth; t++) {
+            for (int c = 0; c < d; c++) grid[c * gridHeight * gridWidth + t] = all[(t + 1) * d + c];
+        }
+        double[] resampled = PositionalEmbedding.resample(grid, d, gridHeight, gridWidth, h0, w0, config.positionMode());
+        float[] out = new float[(1 + h0 * w0) * d];
+        System.arraycopy(all, 0, out, 0, d);
+        for (int t = 0; t < h0 * w0; t++) {
+            for (int c = 0; c < d; c++) out[(t + 1) * d + c] = (float) resampled[c * h0 * w0 + t];
+        }
+        return scope.create(out, new Shape(1, 1 + (long) h0 * w0, d));
+    }
+
+    private NDArray w(String name) {
+        return weights.get(name);
+    }
+
+    private NDArray linear(NDArray x, String name) {
+        return x.matMul(w(name + ".weight").transpose()).add(w(name + ".bias"));
+    }
+
+    private NDArray layerNorm(NDArray x, String name) {
+        return LayerNorm.layerNorm(x, new Shape(config.dim()), w(name + ".weight"), w(name + ".bias"), (float) config.layerNormEps())
+                .singletonOrThrow();
+    }
+
+    /** Names of all taps this model offers for a given depth (for --taps help and tests). */
+    public List<String> tapNames() {
+        List<String> names = new ArrayList<>(List.of("patch_embed", "pos_embed", "embed"));
+        for (int i = 0; i < config.depth(); i++) {
+            for (String t : List.of("attn.q", "attn.k", "attn.v", "attn.logits", "attn.probs", "attn.patch_probs", "out")) {
+                names.add("blocks." + i + "." + t);
+            }
+        }
+        names.add("final");
+        return names;
+    }
+
+    /** Normalises an RGB image in [0, 1] (1, 3, H, W) with the model's mean and std. */
+    public NDArray normalise(NDArray rgb01) {
+        NDManager m = rgb01.getManager();
+        NDArray mean = m.create(config.mean(), new Shape(1, 3, 1, 1));
+        NDArray std = m.create(config.std(), new Shape(1, 3, 1, 1));
+        return rgb01.sub(mean).div(std);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
