@@ -10,7 +10,6 @@ import org.pathways.data.Images;
 import org.pathways.data.SampleScene;
 import org.pathways.eval.OracleMiou;
 import org.pathways.model.Backbone;
-import org.pathways.model.Backbones;
 import org.pathways.pipeline.PerImage;
 import org.pathways.viz.Pictures;
 import picocli.CommandLine.Command;
@@ -25,8 +24,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Use this image instead of the drawn scene.")
     Path image;
 
-    @Option(names = "--backbone", defaultValue = "pixels", description = "Graph source (default: ${DEFAULT-VALUE}).")
-    String backbone;
+    @Mixin
+    BackboneOptions source;
 
     @Option(names = "--out", defaultValue = "results/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -39,7 +38,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backbone model = Backbones.create(backbone);
+        try (Backbone model = source.create()) {
+            return run(model);
+        }
+    }
+
+    private int run(Backbone model) throws Exception {
         BufferedImage input;
         int[] truth = null;
         if (image != null) {
@@ -63,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             extra.put("oracleMiouAgainstScene", miou);
             System.out.printf("oracle mIoU against the scene's 7 true regions: %.3f%n", miou);
         }
-        PerImage.write(outcome, input, image == null ? "drawn landscape scene" : image.toString(), backbone, options, out, extra);
+        PerImage.write(outcome, input, image == null ? "drawn landscape scene" : image.toString(), model.name(), options, out, extra);
         Images.writePng(input, out.resolve("input.png"));
         var r = outcome.features().reorth();
         var run = outcome.features().run();

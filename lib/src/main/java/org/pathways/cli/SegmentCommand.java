@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathways.data.Images;
 import org.pathways.model.Backbone;
-import org.pathways.model.Backbones;
 import org.pathways.pipeline.PerImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +24,8 @@ final class SegmentCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Images (PNG, JPEG, BMP, GIF).")
     List<Path> images;
 
-    @Option(names = "--backbone", defaultValue = "pixels", description = "Graph source (default: ${DEFAULT-VALUE}; known: pixels).")
-    String backbone;
+    @Mixin
+    BackboneOptions source;
 
     @Option(names = "--out", defaultValue = "results/segment", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -39,10 +38,16 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backbone model = Backbones.create(backbone);
         List<BufferedImage> loaded = new ArrayList<>();
         for (Path p : images) loaded.add(Images.read(p)); // fail on a bad file before any long work
         PerImage.Options options = method.options();
+        try (Backbone model = source.create()) {
+            run(model, loaded, options);
+        }
+        return 0;
+    }
+
+    private void run(Backbone model, List<BufferedImage> loaded, PerImage.Options options) throws java.io.IOException {
         for (int i = 0; i < images.size(); i++) {
             String name = stem(images.get(i));
             Path dir = out.resolve(name);
@@ -50,11 +55,10 @@ final class SegmentCommand implements Callable<Integer> {
             System.err.println("segment " + images.get(i) + " with " + model.describe());
             PerImage.Outcome outcome = PerImage.segment(loaded.get(i), model, options, new Progress(System.err, "[" + name + "]"));
             Map<String, Object> extra = new LinkedHashMap<>();
-            PerImage.write(outcome, loaded.get(i), images.get(i).toString(), backbone, options, dir, extra);
+            PerImage.write(outcome, loaded.get(i), images.get(i).toString(), model.name(), options, dir, extra);
             System.out.printf("%s: %d regions, final loss %.5f, %.1f s -> %s%n", images.get(i), outcome.chosenK(),
                     outcome.features().run().finalLoss(), outcome.seconds().values().stream().mapToDouble(Double::doubleValue).sum(), dir);
         }
-        return 0;
     }
 
     static String stem(Path p) {

@@ -8,7 +8,7 @@ import org.pathways.affinity.Graph;
  * Turns an image into layer-distributed graphs: for a ViT, one graph per attention layer with all its heads; for
  * the weight-free {@code pixels} backbone, one graph per resolution. The spectral engine takes any such list.
  */
-public interface Backbone {
+public interface Backbone extends AutoCloseable {
     /** The name users type ({@code --backbone}). */
     String name();
 
@@ -16,4 +16,8 @@ public interface Backbone {
     String describe();
 
     List<Graph> graphs(BufferedImage image);
+
+    /** Frees a model's weights; nothing to do for weight-free backbones. */
+    @Override
+    default void close() {}
 }

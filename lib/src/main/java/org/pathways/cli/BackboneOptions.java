@@ -1,0 +1,28 @@
+package org.pathways.cli;
+
+import java.nio.file.Path;
+import org.pathways.model.Backbone;
+import org.pathways.model.Backbones;
+import org.pathways.model.VitBackbone;
+import picocli.CommandLine.Option;
+
+/** Which graphs to use: the backbone, its weights and input size (demo and segment). */
+final class BackboneOptions {
+    @Option(names = "--backbone", defaultValue = "pixels", description = "Graph source (default: ${DEFAULT-VALUE}; known: pixels, dino-vits16, dino-vits8, dino-vitb16, dino-vitb8).")
+    String backbone;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Checkpoint (.safetensors) of a model backbone (default: $PATHWAYS_WEIGHTS_DIR or ~/.cache/pathways/weights/<backbone>.safetensors, where data-scripts/fetch-weights.sh puts it).")
+    Path weights;
+
+    @Option(names = "--vit-resize", defaultValue = "paper", description = "ViT input size: paper (short side 448, aspect kept) or authors (480 x 480, the authors' code) (default: ${DEFAULT-VALUE}).")
+    String resize;
+
+    Backbone create() {
+        VitBackbone.Resize mode = switch (resize) {
+            case "paper" -> VitBackbone.Resize.PAPER;
+            case "authors" -> VitBackbone.Resize.AUTHORS;
+            default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + resize + "': expected paper or authors");
+        };
+        return Backbones.create(backbone, weights, mode);
+    }
+}

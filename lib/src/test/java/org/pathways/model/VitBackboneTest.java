@@ -1,0 +1,42 @@
+package org.pathways.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathways.affinity.Graph;
+import org.pathways.data.SampleScene;
+import org.pathways.pipeline.PerImage;
+
+class VitBackboneTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyLayerIsAGraphOfAllHeadsOverThePatchGrid() throws Exception {
+        Path weights = dir.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, WeightsTest.randomTimm(3));
+        try (VitBackbone vit = new VitBackbone(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER)) {
+            assertArrayEquals(new int[] {448, 592}, vit.inputSize(300, 400)); // short side 448, long side 597 -> 37 patches
+            try (VitBackbone square = new VitBackbone(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.AUTHORS)) {
+                assertArrayEquals(new int[] {480, 480}, square.inputSize(300, 400));
+            }
+            SampleScene.Labelled scene = SampleScene.planted(3, 120, 90, 5, 1);
+            List<Graph> graphs = vit.graphs(scene.image());
+            assertEquals(3, graphs.size());
+            for (Graph g : graphs) {
+                assertEquals(4, g.heads());
+                assertEquals(28, g.height());
+                assertEquals(37, g.width());
+                assertTrue(g.rowStochasticError() < 1e-4, "attention rows sum to 1");
+            }
+            // and the engine runs on them
+            PerImage.Outcome out = PerImage.segment(scene.image(), vit, PerImage.Options.defaults().withPasses(40).withEigs(6), null);
+            assertEquals(120 * 90, out.regions().length);
+        }
+    }
+}
