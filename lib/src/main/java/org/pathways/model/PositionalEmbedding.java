@@ -51,6 +51,20 @@ public final class PositionalEmbedding {
         return out;
     }
 
+    /**
+     * A position table with one class token first and an h x w patch grid after it, as
+     * (1 + h*w) x D values, resampled to an h0 x w0 grid; the class slot is kept as is.
+     */
+    public static float[] resampleTokens(float[] table, int dim, int h, int w, int h0, int w0, Mode mode) {
+        double[] channels = new double[dim * h * w];
+        for (int t = 0; t < h * w; t++) for (int c = 0; c < dim; c++) channels[c * h * w + t] = table[(t + 1) * dim + c];
+        double[] resampled = resample(channels, dim, h, w, h0, w0, mode);
+        float[] out = new float[(1 + h0 * w0) * dim];
+        System.arraycopy(table, 0, out, 0, dim);
+        for (int t = 0; t < h0 * w0; t++) for (int c = 0; c < dim; c++) out[(t + 1) * dim + c] = (float) resampled[c * h0 * w0 + t];
+        return out;
+    }
+
     private record Taps(int[][] index, double[][] weight) {}
 
     /** For each output position: 4 clamped source indices and their cubic weights; src = (dst + 0.5) * step - 0.5. */

@@ -2,11 +2,9 @@ package org.pathways.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.LayerNorm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,27 +151,11 @@ public final class VisionTransformer implements AutoCloseable {
 
     private NDArray block(int i, NDArray x, int tokens, Taps taps) {
         String b = "blocks." + i + ".";
-        int heads = config.heads();
-        int hd = config.headDim();
-        NDArray qkv = linear(layerNorm(x, b + "norm1"), b + "attn.qkv")                        // (1, T, 3D)
-                .reshape(1, tokens, 3, heads, hd).transpose(2, 0, 3, 1, 4);                     // (3, 1, heads, T, hd)
-        NDArray q = qkv.get(0);
-        NDArray k = qkv.get(1);
-        NDArray v = qkv.get(2);
-        taps.offer(b + "attn.q", q);
-        taps.offer(b + "attn.k", k);
-        taps.offer(b + "attn.v", v);
-        NDArray logits = q.mul(Math.pow(hd, -0.5)).matMul(k.transpose(0, 1, 3, 2));             // timm scales q first
-        taps.offer(b + "attn.logits", logits);
-        NDArray probs = logits.softmax(-1);
-        taps.offer(b + "attn.probs", probs);
-        if (taps.wants(b + "attn.patch_probs")) {
-            taps.offer(b + "attn.patch_probs", logits.get(new NDIndex(":, :, 1:, 1:")).softmax(-1));
-        }
-        NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(1, tokens, config.dim());
+        NDArray qkv = linear(layerNorm(x, b + "norm1"), b + "attn.qkv")                        // (1, T, 3D), rows q | k | v
+                .reshape(1, tokens, 3, config.heads(), config.headDim()).transpose(2, 0, 3, 1, 4);
+        NDArray attended = Layers.attention(qkv.get(0), qkv.get(1), qkv.get(2), null, b + "attn", taps);
         x = x.add(linear(attended, b + "attn.proj"));
-        NDArray mlp = linear(Activation.gelu(linear(layerNorm(x, b + "norm2"), b + "mlp.fc1")), b + "mlp.fc2");
-        x = x.add(mlp);
+        x = x.add(linear(Activation.gelu(linear(layerNorm(x, b + "norm2"), b + "mlp.fc1")), b + "mlp.fc2"));
         taps.offer(b + "out", x);
         return x;
     }
@@ -183,17 +165,7 @@ public final class VisionTransformer implements AutoCloseable {
         NDArray pos = w("pos_embed");
         if (h0 == gridHeight && w0 == gridWidth) return pos;
         int d = config.dim();
-        float[] all = pos.toFloatArray();
-        double[] grid = new double[d * gridHeight * gridWidth];                                  // channel-first
-        for (int t = 0; t < gridHeight * gridWidth; t++) {
-            for (int c = 0; c < d; c++) grid[c * gridHeight * gridWidth + t] = all[(t + 1) * d + c];
-        }
-        double[] resampled = PositionalEmbedding.resample(grid, d, gridHeight, gridWidth, h0, w0, config.positionMode());
-        float[] out = new float[(1 + h0 * w0) * d];
-        System.arraycopy(all, 0, out, 0, d);
-        for (int t = 0; t < h0 * w0; t++) {
-            for (int c = 0; c < d; c++) out[(t + 1) * d + c] = (float) resampled[c * h0 * w0 + t];
-        }
+        float[] out = PositionalEmbedding.resampleTokens(pos.toFloatArray(), d, gridHeight, gridWidth, h0, w0, config.positionMode());
         return scope.create(out, new Shape(1, 1 + (long) h0 * w0, d));
     }
 
@@ -202,12 +174,11 @@ public final class VisionTransformer implements AutoCloseable {
     }
 
     private NDArray linear(NDArray x, String name) {
-        return x.matMul(w(name + ".weight").transpose()).add(w(name + ".bias"));
+        return Layers.linear(weights, x, name);
     }
 
     private NDArray layerNorm(NDArray x, String name) {
-        return LayerNorm.layerNorm(x, new Shape(config.dim()), w(name + ".weight"), w(name + ".bias"), (float) config.layerNormEps())
-                .singletonOrThrow();
+        return Layers.layerNorm(weights, x, name, config.layerNormEps());
     }
 
     /** Names of all taps this model offers for a given depth (for --taps help and tests). */

@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pathways.data.NdData;
 import org.pathways.testing.Golden;
+import static org.pathways.testing.TapAssert.compare;
+import static org.pathways.testing.TapAssert.shape;
 
 /** The DINO-layout ViT against timm on a tiny random checkpoint (golden/models/timm_dino_vit, DINO resampling). */
 class GoldenVisionTransformerTest {
@@ -26,7 +28,7 @@ class GoldenVisionTransformerTest {
         try (NDManager m = NDManager.newBaseManager();
              VisionTransformer vit = VisionTransformer.load(m, TINY, Golden.dir(base).resolve("weights.safetensors"))) {
             Taps taps = new Taps(m, "**");
-            NDArray x = m.create(image.asFloats(), new Shape(java.util.Arrays.stream(image.shape()).asLongStream().toArray()));
+            NDArray x = m.create(image.asFloats(), shape(image));
             vit.forward(x, taps);
             Map<String, NDArray> got = taps.captured();
             String dir = base + "/" + size + "/dino_interp";
@@ -43,17 +45,6 @@ class GoldenVisionTransformerTest {
         }
     }
 
-    private static void compare(Map<String, NDArray> got, String tap, String dir, String file, double atol) {
-        NdData expected = Golden.npy(dir, file);
-        NDArray actual = got.get(tap);
-        assertTrue(actual != null, "tap " + tap + " was not captured");
-        assertArrayEquals(java.util.Arrays.stream(expected.shape()).asLongStream().toArray(), actual.getShape().getShape(), tap + " shape");
-        float[] a = actual.toFloatArray();
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - expected.values()[i]));
-        Golden.record(dir + " " + tap, worst, atol);
-        assertTrue(worst <= atol, tap + " vs " + dir + "/" + file + ": max |diff| " + worst + " > " + atol);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"blocks.*.attn.patch_probs"})

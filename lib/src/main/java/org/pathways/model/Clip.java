@@ -1,0 +1,263 @@
+package org.pathways.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.pathways.data.InvalidInputException;
+
+/**
+ * CLIP (Hugging Face {@code CLIPModel} layout): the image tower and the text tower with their projections into the
+ * joint space, read top to bottom.
+ *
+ * <p>Image tower: [class_embedding; conv patches (no bias)] + position embeddings (resampled by target size, bicubic,
+ * no antialias, as transformers does) -> {@code pre_layrnorm} -> pre-norm blocks with separate q/k/v projections
+ * and quick_gelu -> last hidden state (not post-normed) -> {@code post_layernorm} of the CLS token (pooled) ->
+ * visual projection (image_embeds). Taps: {@code embed}, {@code pos_embed}, {@code pre_norm},
+ * {@code blocks.i.attn.q|k|v|logits|probs|patch_probs}, {@code blocks.i.out}, {@code final}, {@code pooled},
+ * {@code image_embeds}.
+ *
+ * <p>Text tower: token + position embeddings -> causal, padding-masked blocks -> final layer norm -> the EOS
+ * token's state (pooled) -> text projection. Taps: {@code text.embed}, {@code text.blocks.i.attn.*},
+ * {@code text.blocks.i.out}, {@code text.final}, {@code text.pooled}, {@code text_embeds}.
+ */
+public final class Clip implements AutoCloseable {
+
+    /** One tower's sizes. */
+    public record Tower(int dim, int depth, int heads, int hidden, double layerNormEps) {}
+
+    /** Both towers; {@code eosTokenId} pools the text (the first position holding it). */
+    public record Config(String name, int patch, int imageSize, Tower vision, Tower text, int vocab, int maxPositions,
+                         int eosTokenId, int projectionDim) {
+        public static Config fromHuggingFace(String name, Path configJson) {
+            try {
+                JsonObject c = JsonParser.parseString(Files.readString(configJson)).getAsJsonObject();
+                JsonObject v = c.getAsJsonObject("vision_config");
+                JsonObject t = c.getAsJsonObject("text_config");
+                if (v == null || t == null) throw new InvalidInputException(configJson + ": not a CLIP config (no vision_config / text_config)");
+                return new Config(name, v.get("patch_size").getAsInt(), v.get("image_size").getAsInt(), tower(v), tower(t),
+                        t.get("vocab_size").getAsInt(), t.get("max_position_embeddings").getAsInt(), t.get("eos_token_id").getAsInt(),
+                        c.get("projection_dim").getAsInt());
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof InvalidInputException ie) throw ie;
+                throw new InvalidInputException(configJson + ": unreadable CLIP config (" + e.getMessage() + ")", e);
+            }
+        }
+
+        private static Tower tower(JsonObject o) {
+            if (o.has("hidden_act") && !o.get("hidden_act").getAsString().equals("quick_gelu")) {
+                throw new InvalidInputException("CLIP config: hidden_act " + o.get("hidden_act") + " is not supported (quick_gelu)");
+            }
+            return new Tower(o.get("hidden_size").getAsInt(), o.get("num_hidden_layers").getAsInt(), o.get("num_attention_heads").getAsInt(),
+                    o.get("intermediate_size").getAsInt(), o.has("layer_norm_eps") ? o.get("layer_norm_eps").getAsDouble() : 1e-5);
+        }
+    }
+
+    /** openai/clip-vit-base-patch16. EOS 49407 (the largest id, so first-EOS and argmax pooling agree). */
+    public static final Config CLIP_VITB16 = new Config("clip-vitb16", 16, 224, new Tower(768, 12, 12, 3072, 1e-5),
+            new Tower(512, 12, 8, 2048, 1e-5), 49408, 77, 49407, 512);
+
+    public static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    public static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
+
+    private final Config config;
+    private final NDManager manager;
+    private final Map<String, NDArray> weights = new HashMap<>();
+    private final int grid;
+
+    private Clip(Config config, NDManager manager) {
+        this.config = config;
+        this.manager = manager;
+        this.grid = config.imageSize() / config.patch();
+    }
+
+    /** Loads a Hugging Face CLIPModel checkpoint, checking every key the towers use and its shape. */
+    public static Clip load(NDManager parent, Config config, Path file) {
+        Map<String, SafeTensors.Tensor> raw = SafeTensors.read(file);
+        Clip clip = new Clip(config, parent.newSubManager());
+        try {
+            for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+                SafeTensors.Tensor t = raw.get(e.getKey());
+                if (t == null) throw new InvalidInputException(file + ": missing key " + e.getKey() + " for " + config.name() + " (Hugging Face CLIPModel layout)");
+                if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+                    throw new InvalidInputException(file + ": key " + e.getKey() + " has shape " + t.shapeString() + ", " + config.name()
+                            + " expects " + java.util.Arrays.toString(e.getValue()));
+                }
+                clip.weights.put(e.getKey(), clip.manager.create(t.values(), new Shape(t.shape())));
+            }
+        } catch (RuntimeException e) {
+            clip.close();
+            throw e;
+        }
+        return clip;
+    }
+
+    static Map<String, long[]> expectedShapes(Config c) {
+        Map<String, long[]> s = new java.util.LinkedHashMap<>();
+        long vd = c.vision().dim();
+        long td = c.text().dim();
+        long tokens = 1 + (long) (c.imageSize() / c.patch()) * (c.imageSize() / c.patch());
+        s.put("vision_model.embeddings.class_embedding", new long[] {vd});
+        s.put("vision_model.embeddings.patch_embedding.weight", new long[] {vd, 3, c.patch(), c.patch()});
+        s.put("vision_model.embeddings.position_embedding.weight", new long[] {tokens, vd});
+        norm(s, "vision_model.pre_layrnorm", vd);
+        blocks(s, "vision_model.encoder.layers.", c.vision());
+        norm(s, "vision_model.post_layernorm", vd);
+        s.put("visual_projection.weight", new long[] {c.projectionDim(), vd});
+        s.put("text_model.embeddings.token_embedding.weight", new long[] {c.vocab(), td});
+        s.put("text_model.embeddings.position_embedding.weight", new long[] {c.maxPositions(), td});
+        blocks(s, "text_model.encoder.layers.", c.text());
+        norm(s, "text_model.final_layer_norm", td);
+        s.put("text_projection.weight", new long[] {c.projectionDim(), td});
+        s.put("logit_scale", new long[] {});
+        return s;
+    }
+
+    private static void norm(Map<String, long[]> s, String name, long d) {
+        s.put(name + ".weight", new long[] {d});
+        s.put(name + ".bias", new long[] {d});
+    }
+
+    private static void blocks(Map<String, long[]> s, String prefix, Tower t) {
+        long d = t.dim();
+        for (int i = 0; i < t.depth(); i++) {
+            String b = prefix + i + ".";
+            for (String p : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+                s.put(b + "self_attn." + p + ".weight", new long[] {d, d});
+                s.put(b + "self_attn." + p + ".bias", new long[] {d});
+            }
+            norm(s, b + "layer_norm1", d);
+            norm(s, b + "layer_norm2", d);
+            s.put(b + "mlp.fc1.weight", new long[] {t.hidden(), d});
+            s.put(b + "mlp.fc1.bias", new long[] {t.hidden()});
+            s.put(b + "mlp.fc2.weight", new long[] {d, t.hidden()});
+            s.put(b + "mlp.fc2.bias", new long[] {d});
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** CLIP's logit scale, exp(logit_scale). */
+    public double logitScale() {
+        return Math.exp(weights.get("logit_scale").toType(DataType.FLOAT64, false).getDouble());
+    }
+
+    /** Image tower on a normalised (1, 3, H, W) image, H and W multiples of the patch size. */
+    public void encodeImage(NDArray image, Taps taps) {
+        Shape s = image.getShape();
+        int p = config.patch();
+        if (s.dimension() != 4 || s.get(0) != 1 || s.get(1) != 3 || s.get(2) % p != 0 || s.get(3) % p != 0) {
+            throw new InvalidInputException("image tensor must be (1, 3, H, W) with H and W multiples of " + p + ", got " + s);
+        }
+        int h0 = (int) s.get(2) / p;
+        int w0 = (int) s.get(3) / p;
+        int d = config.vision().dim();
+        try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(image);
+            NDArray patches = Conv2d.conv2d(image, weights.get("vision_model.embeddings.patch_embedding.weight"), null,
+                    new Shape(p, p), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow()
+                    .reshape(1, d, (long) h0 * w0).transpose(0, 2, 1);
+            NDArray pos = positionEmbeddings(scope, h0, w0);
+            taps.offer("pos_embed", pos);
+            NDArray x = weights.get("vision_model.embeddings.class_embedding").reshape(1, 1, d).concat(patches, 1).add(pos);
+            taps.offer("embed", x);
+            x = Layers.layerNorm(weights, x, "vision_model.pre_layrnorm", config.vision().layerNormEps());
+            taps.offer("pre_norm", x);
+            x = encoder(x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps);
+            taps.offer("final", x);
+            NDArray pooled = Layers.layerNorm(weights, x.get(":, 0, :"), "vision_model.post_layernorm", config.vision().layerNormEps());
+            taps.offer("pooled", pooled);
+            taps.offer("image_embeds", Layers.linear(weights, pooled, "visual_projection"));
+            taps.keepAll();
+        }
+    }
+
+    /**
+     * Text tower on token ids (B, L) with an attention mask (1 = token, 0 = padding). Positions pool at the first
+     * EOS of each row.
+     */
+    public void encodeText(int[][] ids, int[][] attentionMask, Taps taps) {
+        int batch = ids.length;
+        int length = ids[0].length;
+        if (length > config.maxPositions()) throw new InvalidInputException("text of " + length + " tokens exceeds CLIP's " + config.maxPositions());
+        int d = config.text().dim();
+        try (NDManager scope = manager.newSubManager()) {
+            long[] flat = new long[batch * length];
+            float[] mask = new float[batch * length * length];
+            int[] eos = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                eos[b] = -1;
+                for (int i = 0; i < length; i++) {
+                    flat[b * length + i] = ids[b][i];
+                    if (ids[b][i] < 0 || ids[b][i] >= config.vocab()) throw new InvalidInputException("token id " + ids[b][i] + " outside the vocabulary of " + config.vocab());
+                    if (eos[b] < 0 && ids[b][i] == config.eosTokenId()) eos[b] = i;
+                    for (int j = 0; j < length; j++) {
+                        boolean visible = j <= i && attentionMask[b][j] != 0; // causal and not padding
+                        mask[(b * length + i) * length + j] = visible ? 0 : -Float.MAX_VALUE;
+                    }
+                }
+                if (eos[b] < 0) eos[b] = length - 1;
+            }
+            NDArray tokenTable = weights.get("text_model.embeddings.token_embedding.weight");
+            NDArray x = tokenTable.get(new ai.djl.ndarray.index.NDIndex("{}", scope.create(flat, new Shape(flat.length)))).reshape(batch, length, d)
+                    .add(weights.get("text_model.embeddings.position_embedding.weight").get("0:" + length));
+            taps.offer("text.embed", x);
+            NDArray additive = scope.create(mask, new Shape(batch, 1, length, length));
+            x = encoder(x, "text_model.encoder.layers.", "text.blocks.", config.text(), additive, taps);
+            x = Layers.layerNorm(weights, x, "text_model.final_layer_norm", config.text().layerNormEps());
+            taps.offer("text.final", x);
+            NDArray[] rows = new NDArray[batch];
+            for (int b = 0; b < batch; b++) rows[b] = x.get(b + ", " + eos[b] + ", :").reshape(1, d);
+            NDArray pooled = rows.length == 1 ? rows[0] : ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(rows), 0);
+            taps.offer("text.pooled", pooled);
+            taps.offer("text_embeds", Layers.linear(weights, pooled, "text_projection"));
+            taps.keepAll();
+        }
+    }
+
+    private NDArray encoder(NDArray x, String weightPrefix, String tapPrefix, Tower tower, NDArray mask, Taps taps) {
+        for (int i = 0; i < tower.depth(); i++) {
+            String w = weightPrefix + i + ".";
+            NDArray h = Layers.layerNorm(weights, x, w + "layer_norm1", tower.layerNormEps());
+            NDArray q = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.q_proj"), tower.heads());
+            NDArray k = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.k_proj"), tower.heads());
+            NDArray v = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.v_proj"), tower.heads());
+            NDArray attended = Layers.attention(q, k, v, mask, tapPrefix + i + ".attn", taps);
+            x = x.add(Layers.linear(weights, attended, w + "self_attn.out_proj"));
+            NDArray m = Layers.quickGelu(Layers.linear(weights, Layers.layerNorm(weights, x, w + "layer_norm2", tower.layerNormEps()), w + "mlp.fc1"));
+            x = x.add(Layers.linear(weights, m, w + "mlp.fc2"));
+            taps.offer(tapPrefix + i + ".out", x);
+        }
+        return x;
+    }
+
+    /** The CLS slot as is; the patch grid resampled by target size when the image's grid differs. */
+    private NDArray positionEmbeddings(NDManager scope, int h0, int w0) {
+        NDArray table = weights.get("vision_model.embeddings.position_embedding.weight");
+        int d = config.vision().dim();
+        if (h0 == grid && w0 == grid) return table.reshape(1, 1 + (long) grid * grid, d);
+        float[] out = PositionalEmbedding.resampleTokens(table.toFloatArray(), d, grid, grid, h0, w0, PositionalEmbedding.Mode.SIZE);
+        return scope.create(out, new Shape(1, 1 + (long) h0 * w0, d));
+    }
+
+    /** Normalises an RGB image in [0, 1] (1, 3, H, W) with CLIP's mean and std. */
+    public static NDArray normalise(NDArray rgb01) {
+        NDManager m = rgb01.getManager();
+        return rgb01.sub(m.create(MEAN, new Shape(1, 3, 1, 1))).div(m.create(STD, new Shape(1, 3, 1, 1)));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
