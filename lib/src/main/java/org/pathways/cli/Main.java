@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code pathways} command. */
 @Command(name = "pathways", mixinStandardHelpOptions = true, version = "pathways 0.1.0",
         description = "Spectral clustering of layer-distributed neural representations (Zhang, Yunis, Maire, CVPR 2024).",
-        subcommands = {DemoCommand.class, SegmentCommand.class, SpectralCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SegmentCommand.class, SpectralCommand.class, InspectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

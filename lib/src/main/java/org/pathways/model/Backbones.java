@@ -1,13 +1,16 @@
 package org.pathways.model;
 
+import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.List;
 import org.pathways.data.InvalidInputException;
 
 /** The backbones users can name on the command line and in notebooks. */
 public final class Backbones {
     /** Names accepted by {@link #create}: the weight-free default and the ViT presets (CLIP, MAE, SD join later). */
-    public static final List<String> NAMES = List.of("pixels", "dino-vits16", "dino-vits8", "dino-vitb16", "dino-vitb8");
+    public static final List<String> NAMES = List.of("pixels", "dino-vits16", "dino-vits8", "dino-vitb16", "dino-vitb8", "clip-vitb16");
 
     private Backbones() {}
 
@@ -18,8 +21,32 @@ public final class Backbones {
     /** @param weights checkpoint for a model backbone, or null for its default location */
     public static Backbone create(String name, Path weights, VitBackbone.Resize resize) {
         if (name.equals("pixels")) return new PixelsBackbone(PixelsBackbone.Config.defaults());
+        Path file = weights != null ? weights : VitBackbone.defaultWeights(name);
+        Tower tower = tower(name, file, null, message -> System.err.println("pathways: warning: " + message));
+        return new VitBackbone(name, tower.patch(), file, resize, tower.loader());
+    }
+
+    /** How to load a model: its patch size and a loader into a manager. */
+    public record Tower(String name, int patch, Function<NDManager, ImageTower> loader) {}
+
+    /**
+     * A model by preset name, optionally described by a Hugging Face {@code config.json} whose values win over the
+     * preset's (each disagreement is reported through {@code warn}).
+     */
+    public static Tower tower(String name, Path weights, Path configJson, Consumer<String> warn) {
+        if (name.equals(Clip.CLIP_VITB16.name())) {
+            Clip.Config config = Clip.CLIP_VITB16;
+            if (configJson != null) {
+                Clip.Config fromFile = Clip.Config.fromHuggingFace(name, configJson);
+                if (!fromFile.equals(config)) warn.accept(configJson + " differs from preset " + name + ": " + config + " -> " + fromFile);
+                config = fromFile;
+            }
+            Clip.Config chosen = config;
+            return new Tower(name, chosen.patch(), m -> Clip.load(m, chosen, weights));
+        }
         VisionTransformer.Config preset = VisionTransformer.PRESETS.get(name);
         if (preset == null) throw new InvalidInputException("unknown backbone '" + name + "' (known: " + String.join(", ", NAMES) + ")");
-        return new VitBackbone(preset, weights != null ? weights : VitBackbone.defaultWeights(name), resize);
+        VisionTransformer.Config chosen = configJson == null ? preset : preset.withHuggingFace(configJson, warn);
+        return new Tower(name, chosen.patch(), m -> VisionTransformer.load(m, chosen, weights));
     }
 }

@@ -29,7 +29,7 @@ import org.pathways.data.InvalidInputException;
  * token's state (pooled) -> text projection. Taps: {@code text.embed}, {@code text.blocks.i.attn.*},
  * {@code text.blocks.i.out}, {@code text.final}, {@code text.pooled}, {@code text_embeds}.
  */
-public final class Clip implements AutoCloseable {
+public final class Clip implements ImageTower {
 
     /** One tower's sizes. */
     public record Tower(int dim, int depth, int heads, int hidden, double layerNormEps) {}
@@ -147,6 +147,22 @@ public final class Clip implements AutoCloseable {
         return config;
     }
 
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public int patch() {
+        return config.patch();
+    }
+
+    /** The image tower, as {@link ImageTower}: {@link #encodeImage}. */
+    @Override
+    public void forward(NDArray image, Taps taps) {
+        encodeImage(image, taps);
+    }
+
     /** CLIP's logit scale, exp(logit_scale). */
     public double logitScale() {
         return Math.exp(weights.get("logit_scale").toType(DataType.FLOAT64, false).getDouble());
@@ -250,8 +266,8 @@ public final class Clip implements AutoCloseable {
         return scope.create(out, new Shape(1, 1 + (long) h0 * w0, d));
     }
 
-    /** Normalises an RGB image in [0, 1] (1, 3, H, W) with CLIP's mean and std. */
-    public static NDArray normalise(NDArray rgb01) {
+    @Override
+    public NDArray normalise(NDArray rgb01) {
         NDManager m = rgb01.getManager();
         return rgb01.sub(m.create(MEAN, new Shape(1, 3, 1, 1))).div(m.create(STD, new Shape(1, 3, 1, 1)));
     }

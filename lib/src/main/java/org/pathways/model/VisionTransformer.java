@@ -23,7 +23,7 @@ import org.pathways.data.InvalidInputException;
  * {@code blocks.i.attn.patch_probs} (1, heads, N, N: CLS row and column dropped before the softmax, the authors'
  * affinity), {@code blocks.i.out} (1, T, D), {@code final} (1, T, D).
  */
-public final class VisionTransformer implements AutoCloseable {
+public final class VisionTransformer implements ImageTower {
 
     /** Architecture; presets by name in {@link #PRESETS}. */
     public record Config(String name, int patch, int dim, int depth, int heads, double mlpRatio, double layerNormEps,
@@ -34,6 +34,42 @@ public final class VisionTransformer implements AutoCloseable {
 
         public int hidden() {
             return (int) Math.round(dim * mlpRatio);
+        }
+
+        /**
+         * This preset with the values of a Hugging Face ViT {@code config.json} (hidden_size, num_hidden_layers,
+         * num_attention_heads, intermediate_size, patch_size, layer_norm_eps, hidden_act); the file wins, and every
+         * disagreement is reported. Note that facebook/dino-* configs say layer_norm_eps 1e-12 where the authors'
+         * models use 1e-6.
+         */
+        public Config withHuggingFace(Path configJson, java.util.function.Consumer<String> warn) {
+            com.google.gson.JsonObject c;
+            try {
+                c = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(configJson)).getAsJsonObject();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new InvalidInputException(configJson + ": not a readable config.json (" + e.getMessage() + ")", e);
+            }
+            if (c.has("hidden_act") && !c.get("hidden_act").getAsString().equals("gelu")) {
+                throw new InvalidInputException(configJson + ": hidden_act " + c.get("hidden_act").getAsString() + " is not supported for " + name + " (gelu)");
+            }
+            int newDim = pick(c, "hidden_size", dim, configJson, warn);
+            int newDepth = pick(c, "num_hidden_layers", depth, configJson, warn);
+            int newHeads = pick(c, "num_attention_heads", heads, configJson, warn);
+            int newHidden = pick(c, "intermediate_size", hidden(), configJson, warn);
+            int newPatch = pick(c, "patch_size", patch, configJson, warn);
+            double eps = layerNormEps;
+            if (c.has("layer_norm_eps") && c.get("layer_norm_eps").getAsDouble() != eps) {
+                warn.accept(configJson + ": layer_norm_eps " + c.get("layer_norm_eps").getAsDouble() + " replaces the preset's " + eps);
+                eps = c.get("layer_norm_eps").getAsDouble();
+            }
+            return new Config(name, newPatch, newDim, newDepth, newHeads, (double) newHidden / newDim, eps, mean, std, positionMode);
+        }
+
+        private static int pick(com.google.gson.JsonObject c, String key, int preset, Path file, java.util.function.Consumer<String> warn) {
+            if (!c.has(key)) return preset;
+            int value = c.get(key).getAsInt();
+            if (value != preset) warn.accept(file + ": " + key + " " + value + " replaces the preset's " + preset);
+            return value;
         }
     }
 
@@ -118,10 +154,21 @@ public final class VisionTransformer implements AutoCloseable {
         return config;
     }
 
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public int patch() {
+        return config.patch();
+    }
+
     /**
      * One forward pass over a normalised image (1, 3, H, W), H and W multiples of the patch size. Requested taps are
      * attached to the manager the {@link Taps} were made with; everything else is freed.
      */
+    @Override
     public void forward(NDArray image, Taps taps) {
         Shape s = image.getShape();
         int p = config.patch();
@@ -193,7 +240,7 @@ public final class VisionTransformer implements AutoCloseable {
         return names;
     }
 
-    /** Normalises an RGB image in [0, 1] (1, 3, H, W) with the model's mean and std. */
+    @Override
     public NDArray normalise(NDArray rgb01) {
         NDManager m = rgb01.getManager();
         NDArray mean = m.create(config.mean(), new Shape(1, 3, 1, 1));

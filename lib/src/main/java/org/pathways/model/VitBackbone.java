@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.pathways.affinity.Graph;
 import org.pathways.data.InvalidInputException;
 
@@ -37,21 +38,31 @@ public final class VitBackbone implements Backbone {
         }
     }
 
-    private final VisionTransformer.Config config;
+    private final String name;
+    private final int patch;
     private final Path weights;
     private final Resize resize;
+    private final Function<NDManager, ImageTower> loader;
     private final NDManager manager = NDManager.newBaseManager();
-    private VisionTransformer model;
+    private ImageTower model;
 
-    public VitBackbone(VisionTransformer.Config config, Path weights, Resize resize) {
-        this.config = config;
+    /** @param loader loads the model (once, on first use) into the given manager */
+    public VitBackbone(String name, int patch, Path weights, Resize resize, Function<NDManager, ImageTower> loader) {
+        this.name = name;
+        this.patch = patch;
         this.weights = weights;
         this.resize = resize;
+        this.loader = loader;
         if (!Files.isRegularFile(weights)) {
             manager.close();
-            throw new InvalidInputException(weights + ": no weights for " + config.name() + "; run data-scripts/fetch-weights.sh "
-                    + config.name() + " or pass --weights FILE");
+            throw new InvalidInputException(weights + ": no weights for " + name + "; run data-scripts/fetch-weights.sh "
+                    + name + " or pass --weights FILE");
         }
+    }
+
+    /** A DINO-layout ViT preset (or any {@link VisionTransformer.Config}). */
+    public static VitBackbone of(VisionTransformer.Config config, Path weights, Resize resize) {
+        return new VitBackbone(config.name(), config.patch(), weights, resize, m -> VisionTransformer.load(m, config, weights));
     }
 
     /** Where fetch-weights.sh puts a preset's checkpoint: $PATHWAYS_WEIGHTS_DIR or ~/.cache/pathways/weights. */
@@ -63,19 +74,23 @@ public final class VitBackbone implements Backbone {
 
     @Override
     public String name() {
-        return config.name();
+        return name;
     }
 
     @Override
     public String describe() {
-        return config.name() + ": patch attention of all " + config.depth() + " layers x " + config.heads() + " heads, "
+        return name + ": patch attention of every head of every layer, "
                 + (resize.square ? resize.side + "x" + resize.side + " input (authors' code)" : "short side " + resize.side + " (paper)")
                 + ", weights " + weights;
     }
 
     /** The model input size (height, width) for an image, whole patches. */
     public int[] inputSize(int height, int width) {
-        int p = config.patch();
+        return inputSize(resize, patch, height, width);
+    }
+
+    /** The model input size (height, width) for an image under a resize mode, whole patches. */
+    public static int[] inputSize(Resize resize, int p, int height, int width) {
         if (resize.square) return new int[] {resize.side, resize.side};
         double scale = (double) resize.side / Math.min(height, width);
         int h = Math.max(p, (int) Math.round(height * scale / p) * p);
@@ -85,33 +100,39 @@ public final class VitBackbone implements Backbone {
 
     @Override
     public List<Graph> graphs(BufferedImage image) {
-        if (model == null) model = VisionTransformer.load(manager, config, weights);
+        if (model == null) model = loader.apply(manager);
         int[] size = inputSize(image.getHeight(), image.getWidth());
         BufferedImage resized = new BufferedImage(size[1], size[0], BufferedImage.TYPE_INT_RGB);
         Graphics2D g = resized.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(image, 0, 0, size[1], size[0], null);
         g.dispose();
-        int n = size[0] * size[1];
-        int[] rgb = resized.getRGB(0, 0, size[1], size[0], null, 0, size[1]);
-        float[] chw = new float[3 * n];
-        for (int i = 0; i < n; i++) {
-            chw[i] = ((rgb[i] >> 16) & 0xff) / 255f;
-            chw[n + i] = ((rgb[i] >> 8) & 0xff) / 255f;
-            chw[2 * n + i] = (rgb[i] & 0xff) / 255f;
-        }
-        int h0 = size[0] / config.patch();
-        int w0 = size[1] / config.patch();
+        float[] chw = channelsFirst(resized);
+        int h0 = size[0] / patch;
+        int w0 = size[1] / patch;
         List<Graph> graphs = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = model.normalise(scope.create(chw, new Shape(1, 3, size[0], size[1])));
             Taps taps = new Taps(scope, "blocks.*.attn.patch_probs");
             model.forward(input, taps);
             for (Map.Entry<String, NDArray> e : taps.captured().entrySet()) {
-                graphs.add(Graph.ofFloats(e.getKey(), config.heads(), h0, w0, e.getValue().toFloatArray()));
+                graphs.add(Graph.ofFloats(e.getKey(), (int) e.getValue().getShape().get(1), h0, w0, e.getValue().toFloatArray()));
             }
         }
         return graphs;
+    }
+
+    /** RGB in [0, 1], channel-first (3 x H x W values). */
+    public static float[] channelsFirst(BufferedImage image) {
+        int n = image.getWidth() * image.getHeight();
+        int[] rgb = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        float[] chw = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            chw[i] = ((rgb[i] >> 16) & 0xff) / 255f;
+            chw[n + i] = ((rgb[i] >> 8) & 0xff) / 255f;
+            chw[2 * n + i] = (rgb[i] & 0xff) / 255f;
+        }
+        return chw;
     }
 
     @Override

@@ -20,9 +20,9 @@ class VitBackboneTest {
     void everyLayerIsAGraphOfAllHeadsOverThePatchGrid() throws Exception {
         Path weights = dir.resolve("tiny.safetensors");
         SafeTensors.writeFloat32(weights, WeightsTest.randomTimm(3));
-        try (VitBackbone vit = new VitBackbone(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER)) {
+        try (VitBackbone vit = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER)) {
             assertArrayEquals(new int[] {448, 592}, vit.inputSize(300, 400)); // short side 448, long side 597 -> 37 patches
-            try (VitBackbone square = new VitBackbone(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.AUTHORS)) {
+            try (VitBackbone square = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.AUTHORS)) {
                 assertArrayEquals(new int[] {480, 480}, square.inputSize(300, 400));
             }
             SampleScene.Labelled scene = SampleScene.planted(3, 120, 90, 5, 1);
