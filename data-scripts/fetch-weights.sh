@@ -12,6 +12,18 @@ declare -A URL=(
   [dino-vits8]=https://huggingface.co/timm/vit_small_patch8_224.dino/resolve/main/model.safetensors
   [dino-vitb16]=https://huggingface.co/timm/vit_base_patch16_224.dino/resolve/main/model.safetensors
   [dino-vitb8]=https://huggingface.co/timm/vit_base_patch8_224.dino/resolve/main/model.safetensors
+  [clip-vitb16]=https://huggingface.co/openai/clip-vit-base-patch16/resolve/main/model.safetensors
+  [clip-vitb16-vocab]=https://huggingface.co/openai/clip-vit-base-patch16/resolve/main/vocab.json
+  [clip-vitb16-merges]=https://huggingface.co/openai/clip-vit-base-patch16/resolve/main/merges.txt
+  [mae-vitb16]=https://huggingface.co/timm/vit_base_patch16_224.mae/resolve/main/model.safetensors
+)
+# Files that are not <model>.safetensors; asking for clip-vitb16 also fetches its tokenizer.
+declare -A FILE=(
+  [clip-vitb16-vocab]=clip-vitb16.vocab.json
+  [clip-vitb16-merges]=clip-vitb16.merges.txt
+)
+declare -A ALSO=(
+  [clip-vitb16]="clip-vitb16-vocab clip-vitb16-merges"
 )
 # sha256 of the files above where a source states it (see ../shared/research/weights_data.md); empty = record on first download.
 declare -A SHA=(
@@ -19,6 +31,10 @@ declare -A SHA=(
   [dino-vits8]=e1b79616ce6d1b8dc3cc0d5952b6d0958356a189122882493e665d28f20654a0
   [dino-vitb16]=93181583427d6de3e18ab0e6ee4df35736cfc51a3c1bf9ae0e9b53b1316598dc
   [dino-vitb8]=
+  [clip-vitb16]=
+  [clip-vitb16-vocab]=
+  [clip-vitb16-merges]=
+  [mae-vitb16]=
 )
 
 usage() {
@@ -35,8 +51,14 @@ touch "$LOCK"
 
 locked_sha() { awk -v m="$1" '$1 == m { print $2 }' "$LOCK" | tail -n 1; }
 
+models=()
+for m in "$@"; do
+  models+=("$m")
+  for extra in ${ALSO[$m]:-}; do models+=("$extra"); done
+done
+
 status=0
-for model in "$@"; do
+for model in "${models[@]}"; do
   url="${URL[$model]:-}"
   if [ -z "$url" ]; then
     echo "fetch-weights: unknown model '$model' (known: ${!URL[*]})" >&2
@@ -44,7 +66,7 @@ for model in "$@"; do
     continue
   fi
   [ -n "${PATHWAYS_WEIGHTS_MIRROR:-}" ] && url="${PATHWAYS_WEIGHTS_MIRROR%/}${url#https://huggingface.co}"
-  dest="$DIR/$model.safetensors"
+  dest="$DIR/${FILE[$model]:-$model.safetensors}"
   part="$dest.part"
   expected="${SHA[$model]:-}"
   [ -z "$expected" ] && expected="$(locked_sha "$model")"

@@ -10,7 +10,7 @@ import org.pathways.data.InvalidInputException;
 /** The backbones users can name on the command line and in notebooks. */
 public final class Backbones {
     /** Names accepted by {@link #create}: the weight-free default and the ViT presets (CLIP, MAE, SD join later). */
-    public static final List<String> NAMES = List.of("pixels", "dino-vits16", "dino-vits8", "dino-vitb16", "dino-vitb8", "clip-vitb16");
+    public static final List<String> NAMES = List.of("pixels", "dino-vits16", "dino-vits8", "dino-vitb16", "dino-vitb8", "clip-vitb16", "mae-vitb16");
 
     private Backbones() {}
 
@@ -23,7 +23,9 @@ public final class Backbones {
         if (name.equals("pixels")) return new PixelsBackbone(PixelsBackbone.Config.defaults());
         Path file = weights != null ? weights : VitBackbone.defaultWeights(name);
         Tower tower = tower(name, file, null, message -> System.err.println("pathways: warning: " + message));
-        return new VitBackbone(name, tower.patch(), file, resize, tower.loader());
+        VitBackbone backbone = new VitBackbone(name, tower.patch(), file, resize, tower.loader());
+        // MAE in the paper: 224 x 224 input, queries and keys upsampled to the other backbones' grid (App. B.1)
+        return name.startsWith("mae-") && resize == VitBackbone.Resize.PAPER ? backbone.withQueryKeyUpsampling(224) : backbone;
     }
 
     /** How to load a model: its patch size and a loader into a manager. */

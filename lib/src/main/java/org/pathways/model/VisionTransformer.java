@@ -28,6 +28,10 @@ public final class VisionTransformer implements ImageTower {
     /** Architecture; presets by name in {@link #PRESETS}. */
     public record Config(String name, int patch, int dim, int depth, int heads, double mlpRatio, double layerNormEps,
                          float[] mean, float[] std, PositionalEmbedding.Mode positionMode) {
+        public Config withPositionMode(PositionalEmbedding.Mode mode) {
+            return new Config(name, patch, dim, depth, heads, mlpRatio, layerNormEps, mean, std, mode);
+        }
+
         public int headDim() {
             return dim / heads;
         }
@@ -76,12 +80,15 @@ public final class VisionTransformer implements ImageTower {
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
-    /** The paper's DINO backbones; LayerNorm eps 1e-6 as in the authors' models (HF configs say 1e-12). */
+    /** The paper's DINO and MAE backbones; LayerNorm eps 1e-6 as in the authors' models (HF configs say 1e-12). */
     public static final Map<String, Config> PRESETS = Map.of(
             "dino-vits16", new Config("dino-vits16", 16, 384, 12, 6, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO),
             "dino-vits8", new Config("dino-vits8", 8, 384, 12, 6, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO),
             "dino-vitb16", new Config("dino-vitb16", 16, 768, 12, 12, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO),
-            "dino-vitb8", new Config("dino-vitb8", 8, 768, 12, 12, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO));
+            "dino-vitb8", new Config("dino-vitb8", 8, 768, 12, 12, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.DINO),
+            // MAE encoder (timm / original keys, or HF ViTMAE with its vit. prefix); the authors' code recomputes the
+            // sin-cos table for other grids. HF configs say eps 1e-12; the authors' model uses 1e-6.
+            "mae-vitb16", new Config("mae-vitb16", 16, 768, 12, 12, 4, 1e-6, IMAGENET_MEAN, IMAGENET_STD, PositionalEmbedding.Mode.SINCOS));
 
     private final Config config;
     private final NDManager manager;

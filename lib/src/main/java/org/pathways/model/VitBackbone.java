@@ -22,6 +22,9 @@ import org.pathways.data.InvalidInputException;
  * <p>Input size: {@link Resize#PAPER} (the default) scales the short side to 448 and the long side in proportion,
  * both rounded to whole patches, and resamples the position embeddings (paper App. B.1); {@link Resize#AUTHORS} is
  * the authors' code: a square 480 x 480 image, bilinear.
+ *
+ * <p>MAE in the paper (App. B.1) runs at 224 x 224 and its queries and keys are upsampled (bicubic) to the grid of
+ * the other backbones before the attention is formed; {@link #withQueryKeyUpsampling(int)} does that.
  */
 public final class VitBackbone implements Backbone {
     /** How the image is resized before the ViT. */
@@ -45,6 +48,7 @@ public final class VitBackbone implements Backbone {
     private final Function<NDManager, ImageTower> loader;
     private final NDManager manager = NDManager.newBaseManager();
     private ImageTower model;
+    private int modelInput; // > 0: run the model at modelInput x modelInput, upsample q and k to the paper grid
 
     /** @param loader loads the model (once, on first use) into the given manager */
     public VitBackbone(String name, int patch, Path weights, Resize resize, Function<NDManager, ImageTower> loader) {
@@ -58,6 +62,12 @@ public final class VitBackbone implements Backbone {
             throw new InvalidInputException(weights + ": no weights for " + name + "; run data-scripts/fetch-weights.sh "
                     + name + " or pass --weights FILE");
         }
+    }
+
+    /** Runs the model on a square {@code side} x {@code side} input and upsamples its queries and keys (MAE, paper). */
+    public VitBackbone withQueryKeyUpsampling(int side) {
+        this.modelInput = side;
+        return this;
     }
 
     /** A DINO-layout ViT preset (or any {@link VisionTransformer.Config}). */
@@ -101,25 +111,66 @@ public final class VitBackbone implements Backbone {
     @Override
     public List<Graph> graphs(BufferedImage image) {
         if (model == null) model = loader.apply(manager);
-        int[] size = inputSize(image.getHeight(), image.getWidth());
+        int[] grid = inputSize(image.getHeight(), image.getWidth());
+        int h0 = grid[0] / patch;
+        int w0 = grid[1] / patch;
+        int[] size = modelInput > 0 ? new int[] {modelInput, modelInput} : grid;
         BufferedImage resized = new BufferedImage(size[1], size[0], BufferedImage.TYPE_INT_RGB);
         Graphics2D g = resized.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(image, 0, 0, size[1], size[0], null);
         g.dispose();
-        float[] chw = channelsFirst(resized);
-        int h0 = size[0] / patch;
-        int w0 = size[1] / patch;
         List<Graph> graphs = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray input = model.normalise(scope.create(chw, new Shape(1, 3, size[0], size[1])));
-            Taps taps = new Taps(scope, "blocks.*.attn.patch_probs");
+            NDArray input = model.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1])));
+            Taps taps = modelInput > 0 ? new Taps(scope, "blocks.*.attn.q", "blocks.*.attn.k") : new Taps(scope, "blocks.*.attn.patch_probs");
             model.forward(input, taps);
-            for (Map.Entry<String, NDArray> e : taps.captured().entrySet()) {
-                graphs.add(Graph.ofFloats(e.getKey(), (int) e.getValue().getShape().get(1), h0, w0, e.getValue().toFloatArray()));
+            if (modelInput > 0) {
+                Map<String, NDArray> qk = taps.captured();
+                for (int layer = 0; qk.containsKey("blocks." + layer + ".attn.q"); layer++) {
+                    NDArray probs = upsampledPatchAttention(scope, qk.get("blocks." + layer + ".attn.q"), qk.get("blocks." + layer + ".attn.k"),
+                            size[0] / patch, size[1] / patch, h0, w0);
+                    graphs.add(Graph.ofFloats("blocks." + layer + ".attn.patch_probs", (int) probs.getShape().get(1), h0, w0, probs.toFloatArray()));
+                }
+            } else {
+                for (Map.Entry<String, NDArray> e : taps.captured().entrySet()) {
+                    graphs.add(Graph.ofFloats(e.getKey(), (int) e.getValue().getShape().get(1), h0, w0, e.getValue().toFloatArray()));
+                }
             }
         }
         return graphs;
+    }
+
+    /**
+     * The authors' {@code resize_kq_atten}: patch queries and keys (1, heads, 1 + h*w, d) resampled bicubically to
+     * h0 x w0, then softmax(q k^T / sqrt(d)) over the patch tokens: (1, heads, h0*w0, h0*w0).
+     */
+    static NDArray upsampledPatchAttention(NDManager scope, NDArray q, NDArray k, int h, int w, int h0, int w0) {
+        int heads = (int) q.getShape().get(1);
+        int d = (int) q.getShape().get(3);
+        NDArray qUp = scope.create(upsampleTokens(q, heads, d, h, w, h0, w0), new Shape(1, heads, (long) h0 * w0, d));
+        NDArray kUp = scope.create(upsampleTokens(k, heads, d, h, w, h0, w0), new Shape(1, heads, (long) h0 * w0, d));
+        return qUp.matMul(kUp.transpose(0, 1, 3, 2)).mul(Math.pow(d, -0.5)).softmax(-1);
+    }
+
+    /** Patch tokens (CLS dropped) of (1, heads, 1 + h*w, d), resampled to h0 x w0: heads x (h0*w0) x d values. */
+    private static float[] upsampleTokens(NDArray tokens, int heads, int d, int h, int w, int h0, int w0) {
+        float[] all = tokens.toFloatArray();
+        int t = 1 + h * w;
+        double[] grid = new double[heads * d * h * w];                // (heads*d) x h x w
+        for (int hd = 0; hd < heads; hd++) {
+            for (int p = 0; p < h * w; p++) {
+                for (int c = 0; c < d; c++) grid[((hd * d + c) * h * w) + p] = all[(hd * t + 1 + p) * d + c];
+            }
+        }
+        double[] up = PositionalEmbedding.resample(grid, heads * d, h, w, h0, w0, PositionalEmbedding.Mode.SIZE);
+        float[] out = new float[heads * h0 * w0 * d];
+        for (int hd = 0; hd < heads; hd++) {
+            for (int p = 0; p < h0 * w0; p++) {
+                for (int c = 0; c < d; c++) out[(hd * h0 * w0 + p) * d + c] = (float) up[(hd * d + c) * h0 * w0 + p];
+            }
+        }
+        return out;
     }
 
     /** RGB in [0, 1], channel-first (3 x H x W values). */

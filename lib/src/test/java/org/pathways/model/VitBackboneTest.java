@@ -39,4 +39,29 @@ class VitBackboneTest {
             assertEquals(120 * 90, out.regions().length);
         }
     }
+
+    @Test
+    void maePaperModeUpsamplesQueriesAndKeysToTheSharedGrid() throws Exception {
+        Path weights = dir.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, WeightsTest.randomTimm(4));
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+             VisionTransformer vit = VisionTransformer.load(m, GoldenVisionTransformerTest.TINY, weights)) {
+            // at the same grid, upsampling is the identity: the model's own patch attention comes back
+            Taps taps = new Taps(m, "blocks.1.attn.*");
+            vit.forward(m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(1, 3, 64, 64)), taps);
+            ai.djl.ndarray.NDArray same = VitBackbone.upsampledPatchAttention(m, taps.captured().get("blocks.1.attn.q"), taps.captured().get("blocks.1.attn.k"), 4, 4, 4, 4);
+            float[] a = same.toFloatArray();
+            float[] b = taps.captured().get("blocks.1.attn.patch_probs").toFloatArray();
+            for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-6);
+        }
+        try (VitBackbone mae = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER).withQueryKeyUpsampling(64)) {
+            List<Graph> graphs = mae.graphs(SampleScene.planted(3, 120, 90, 5, 1).image());
+            assertEquals(3, graphs.size());
+            for (Graph g : graphs) {
+                assertEquals(28, g.height());
+                assertEquals(37, g.width());
+                assertTrue(g.rowStochasticError() < 1e-4);
+            }
+        }
+    }
 }

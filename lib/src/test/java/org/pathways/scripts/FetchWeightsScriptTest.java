@@ -34,9 +34,13 @@ class FetchWeightsScriptTest {
     }
 
     private byte[] publish(String repo, int size, long seed) throws Exception {
+        return publishFile("timm/" + repo + "/resolve/main/model.safetensors", size, seed);
+    }
+
+    private byte[] publishFile(String path, int size, long seed) throws Exception {
         byte[] data = new byte[size];
         new Random(seed).nextBytes(data);
-        Path file = tmp.resolve("mirror/timm/" + repo + "/resolve/main/model.safetensors");
+        Path file = tmp.resolve("mirror/" + path);
         Files.createDirectories(file.getParent());
         Files.write(file, data);
         return data;
@@ -83,5 +87,19 @@ class FetchWeightsScriptTest {
         Result unknown = fetch(dir, "dino-vitz99");
         assertEquals(2, unknown.code());
         assertTrue(unknown.output().contains("unknown model 'dino-vitz99'"), unknown.output());
+    }
+
+    @Test
+    void clipComesWithItsTokenizer() throws Exception {
+        String repo = "openai/clip-vit-base-patch16/resolve/main/";
+        byte[] model = publishFile(repo + "model.safetensors", 30_000, 5);
+        byte[] vocab = publishFile(repo + "vocab.json", 3_000, 6);
+        byte[] merges = publishFile(repo + "merges.txt", 2_000, 7);
+        Path dir = tmp.resolve("w");
+        Result r = fetch(dir, "clip-vitb16");
+        assertEquals(0, r.code(), r.output());
+        assertArrayEquals(model, Files.readAllBytes(dir.resolve("clip-vitb16.safetensors")));
+        assertArrayEquals(vocab, Files.readAllBytes(dir.resolve("clip-vitb16.vocab.json")));
+        assertArrayEquals(merges, Files.readAllBytes(dir.resolve("clip-vitb16.merges.txt")));
     }
 }
