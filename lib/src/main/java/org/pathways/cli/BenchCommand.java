@@ -34,9 +34,59 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eigs", defaultValue = "15") int eigs;
     @Option(names = "--memory-passes", defaultValue = "2000", description = "Length of the pass-by-pass run that also measures RSS (default: ${DEFAULT-VALUE}).") int memoryPasses;
     @Option(names = "--quick", description = "A short smoke run (200 passes) instead of the full measurement.") boolean quick;
+    @Option(names = "--part", defaultValue = "all", description = "engine, vit or all (default: ${DEFAULT-VALUE}).") String part;
 
     @Override
     public Integer call() throws Exception {
+        if (!part.equals("vit")) engine();
+        if (!part.equals("engine")) vit();
+        return 0;
+    }
+
+    /**
+     * ViT forward passes with every attention tap (random weights) at the authors' 480 x 480 and at the paper's short
+     * side 448 (a 4:3 image), and the whole segment for DINO ViT-S/16 at 480 x 480 with the default schedule.
+     */
+    private void vit() throws Exception {
+        System.out.println("ViT forward with all patch-attention taps (random weights):");
+        for (String preset : List.of("dino-vits16", "dino-vitb16")) {
+            org.pathways.model.VisionTransformer.Config config = org.pathways.model.VisionTransformer.PRESETS.get(preset);
+            try (NDManager manager = NDManager.newBaseManager();
+                 org.pathways.model.VisionTransformer model = org.pathways.model.VisionTransformer.fromTensors(manager, config,
+                         org.pathways.model.VisionTransformer.randomWeights(config, 14, 0), "random " + preset)) {
+                for (int[] size : new int[][] {{480, 480}, {448, 592}}) {
+                    double best = Double.POSITIVE_INFINITY;
+                    for (int r = 0; r < 3; r++) {
+                        try (NDManager scope = manager.newSubManager()) {
+                            NDArray x = scope.randomNormal(new Shape(1, 3, size[0], size[1]));
+                            long t = System.nanoTime();
+                            org.pathways.model.Taps taps = new org.pathways.model.Taps(scope, "blocks.*.attn.patch_probs");
+                            model.forward(x, taps);
+                            taps.captured().values().forEach(a -> a.toFloatArray());
+                            best = Math.min(best, (System.nanoTime() - t) / 1e9);
+                        }
+                    }
+                    System.out.printf("  %s at %dx%d: %.2f s per forward (best of 3), peak RSS %d MiB%n", preset, size[0], size[1], best, statusField("VmHWM:") / 1024);
+                }
+            }
+        }
+        java.nio.file.Path weights = java.nio.file.Files.createTempFile("pathways-bench-vits16", ".safetensors");
+        try {
+            org.pathways.model.VisionTransformer.Config s16 = org.pathways.model.VisionTransformer.PRESETS.get("dino-vits16");
+            org.pathways.model.SafeTensors.writeFloat32(weights, org.pathways.model.VisionTransformer.randomWeights(s16, 14, 0));
+            try (org.pathways.model.Backbone backbone = org.pathways.model.Backbones.create("dino-vits16", weights, org.pathways.model.VitBackbone.Resize.AUTHORS)) {
+                java.awt.image.BufferedImage image = org.pathways.data.SampleScene.landscape(640, 480, 6, 1).image();
+                long t = System.nanoTime();
+                org.pathways.pipeline.PerImage.Outcome out = org.pathways.pipeline.PerImage.segment(image, backbone, org.pathways.pipeline.PerImage.Options.defaults(), null);
+                System.out.printf("segment, DINO ViT-S/16 at 480x480, default schedule (1300 passes, accumulation 20): %.1f s per image (graphs %.1f s, optimise %.1f s, cluster %.1f s), peak RSS %d MiB%n",
+                        (System.nanoTime() - t) / 1e9, out.seconds().get("graphs"), out.seconds().get("optimise"), out.seconds().get("cluster"), statusField("VmHWM:") / 1024);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(weights);
+        }
+    }
+
+    private void engine() throws Exception {
         int n = side * side;
         int memory = quick ? 200 : memoryPasses;
         int schedule = Math.min(1300, memory);
@@ -70,7 +120,6 @@ final class BenchCommand implements Callable<Integer> {
                     memory / 4, memory / 2, memory * 3 / 4, memory, rssAt[1], rssAt[2], rssAt[3], rssAt[4], rssAt[4] - rssAt[1]);
             System.out.printf("threads: JVM %d, DJL intra-op %d%n", threads(), intraOpThreads());
         }
-        return 0;
     }
 
     /** Median ms of a forward + backward pass of our objective with the ToyCNN. */

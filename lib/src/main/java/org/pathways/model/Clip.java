@@ -179,6 +179,7 @@ public final class Clip implements ImageTower {
         int w0 = (int) s.get(3) / p;
         int d = config.vision().dim();
         try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(weights.values().toArray(new NDArray[0])); // ops on weights land in this pass
             scope.tempAttachAll(image);
             NDArray patches = Conv2d.conv2d(image, weights.get("vision_model.embeddings.patch_embedding.weight"), null,
                     new Shape(p, p), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow()
@@ -189,7 +190,7 @@ public final class Clip implements ImageTower {
             taps.offer("embed", x);
             x = Layers.layerNorm(weights, x, "vision_model.pre_layrnorm", config.vision().layerNormEps());
             taps.offer("pre_norm", x);
-            x = encoder(x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps);
+            x = encoder(scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps);
             taps.offer("final", x);
             NDArray pooled = Layers.layerNorm(weights, x.get(":, 0, :"), "vision_model.post_layernorm", config.vision().layerNormEps());
             taps.offer("pooled", pooled);
@@ -208,6 +209,7 @@ public final class Clip implements ImageTower {
         if (length > config.maxPositions()) throw new InvalidInputException("text of " + length + " tokens exceeds CLIP's " + config.maxPositions());
         int d = config.text().dim();
         try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(weights.values().toArray(new NDArray[0]));
             long[] flat = new long[batch * length];
             float[] mask = new float[batch * length * length];
             int[] eos = new int[batch];
@@ -229,7 +231,7 @@ public final class Clip implements ImageTower {
                     .add(weights.get("text_model.embeddings.position_embedding.weight").get("0:" + length));
             taps.offer("text.embed", x);
             NDArray additive = scope.create(mask, new Shape(batch, 1, length, length));
-            x = encoder(x, "text_model.encoder.layers.", "text.blocks.", config.text(), additive, taps);
+            x = encoder(scope, x, "text_model.encoder.layers.", "text.blocks.", config.text(), additive, taps);
             x = Layers.layerNorm(weights, x, "text_model.final_layer_norm", config.text().layerNormEps());
             taps.offer("text.final", x);
             NDArray[] rows = new NDArray[batch];
@@ -241,18 +243,23 @@ public final class Clip implements ImageTower {
         }
     }
 
-    private NDArray encoder(NDArray x, String weightPrefix, String tapPrefix, Tower tower, NDArray mask, Taps taps) {
+    private NDArray encoder(NDManager scope, NDArray x, String weightPrefix, String tapPrefix, Tower tower, NDArray mask, Taps taps) {
+        taps.keepAll();
         for (int i = 0; i < tower.depth(); i++) {
             String w = weightPrefix + i + ".";
-            NDArray h = Layers.layerNorm(weights, x, w + "layer_norm1", tower.layerNormEps());
-            NDArray q = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.q_proj"), tower.heads());
-            NDArray k = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.k_proj"), tower.heads());
-            NDArray v = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.v_proj"), tower.heads());
-            NDArray attended = Layers.attention(q, k, v, mask, tapPrefix + i + ".attn", taps);
-            x = x.add(Layers.linear(weights, attended, w + "self_attn.out_proj"));
-            NDArray m = Layers.quickGelu(Layers.linear(weights, Layers.layerNorm(weights, x, w + "layer_norm2", tower.layerNormEps()), w + "mlp.fc1"));
-            x = x.add(Layers.linear(weights, m, w + "mlp.fc2"));
-            taps.offer(tapPrefix + i + ".out", x);
+            String tap = tapPrefix + i;
+            x = Layers.stage(scope, x, taps, in -> { // each layer's intermediates are freed when it ends
+                NDArray h = Layers.layerNorm(weights, in, w + "layer_norm1", tower.layerNormEps());
+                NDArray q = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.q_proj"), tower.heads());
+                NDArray k = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.k_proj"), tower.heads());
+                NDArray v = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.v_proj"), tower.heads());
+                NDArray attended = Layers.attention(q, k, v, mask, tap + ".attn", taps);
+                NDArray out = in.add(Layers.linear(weights, attended, w + "self_attn.out_proj"));
+                NDArray m = Layers.quickGelu(Layers.linear(weights, Layers.layerNorm(weights, out, w + "layer_norm2", tower.layerNormEps()), w + "mlp.fc1"));
+                out = out.add(Layers.linear(weights, m, w + "mlp.fc2"));
+                taps.offer(tap + ".out", out);
+                return out;
+            });
         }
         return x;
     }

@@ -1,6 +1,7 @@
 package org.pathways.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
@@ -10,11 +11,24 @@ import java.util.Map;
 final class Layers {
     private Layers() {}
 
-    /** x W^T + b, weights named {@code name.weight} and {@code name.bias} (bias optional). */
+    /** x W^T + b, weights named {@code name.weight} and {@code name.bias} (bias optional); the result joins x's manager. */
     static NDArray linear(Map<String, NDArray> w, NDArray x, String name) {
-        NDArray y = x.matMul(w.get(name + ".weight").transpose());
-        NDArray b = w.get(name + ".bias");
-        return b == null ? y : y.add(b);
+        return ai.djl.nn.core.Linear.linear(x, w.get(name + ".weight"), w.get(name + ".bias")).singletonOrThrow();
+    }
+
+    /**
+     * Runs one stage of a forward pass in its own manager, so that its intermediates are freed when it ends: the
+     * input is temp-attached (results of ops on it land in the stage), captured taps move to the caller, and the
+     * result moves to {@code keep} unless a tap already took it.
+     */
+    static NDArray stage(NDManager keep, NDArray input, Taps taps, java.util.function.UnaryOperator<NDArray> body) {
+        try (NDManager stage = keep.newSubManager()) {
+            stage.tempAttachAll(input);
+            NDArray out = body.apply(input);
+            taps.keepAll();
+            if (out.getManager() == stage) out.attach(keep);
+            return out;
+        }
     }
 
     static NDArray layerNorm(Map<String, NDArray> w, NDArray x, String name, double eps) {

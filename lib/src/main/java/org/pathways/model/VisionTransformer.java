@@ -105,7 +105,12 @@ public final class VisionTransformer implements ImageTower {
 
     /** Loads a checkpoint in the timm/original layout or the Hugging Face ViT layout; checks every key and shape. */
     public static VisionTransformer load(NDManager parent, Config config, Path file) {
-        Map<String, SafeTensors.Tensor> raw = WeightLayouts.toTimm(SafeTensors.read(file), config.depth());
+        return fromTensors(parent, config, SafeTensors.read(file), file);
+    }
+
+    /** A model from tensors already in memory ({@code file} names them in errors). */
+    public static VisionTransformer fromTensors(NDManager parent, Config config, Map<String, SafeTensors.Tensor> tensors, Object file) {
+        Map<String, SafeTensors.Tensor> raw = WeightLayouts.toTimm(tensors, config.depth());
         NDManager manager = parent.newSubManager();
         long posTokens = raw.containsKey("pos_embed") ? raw.get("pos_embed").shape()[1] : 0;
         int side = (int) Math.round(Math.sqrt(posTokens - 1));
@@ -161,6 +166,25 @@ public final class VisionTransformer implements ImageTower {
         return config;
     }
 
+    /**
+     * Random weights with the real timm key names for a config (tests and the benchmark): N(0, 0.02) matrices,
+     * zero biases, unit LayerNorm, a square position grid of {@code grid} x {@code grid}.
+     */
+    public static Map<String, SafeTensors.Tensor> randomWeights(Config config, int grid, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : expectedShapes(config, 1L + (long) grid * grid).entrySet()) {
+            long n = 1;
+            for (long d : e.getValue()) n *= d;
+            float[] v = new float[(int) n];
+            boolean norm = e.getKey().contains("norm") && e.getKey().endsWith(".weight");
+            boolean bias = e.getKey().endsWith(".bias");
+            for (int i = 0; i < v.length; i++) v[i] = norm ? 1 : bias ? 0 : (float) (0.02 * random.nextGaussian());
+            out.put(e.getKey(), new SafeTensors.Tensor(e.getKey(), "F32", e.getValue(), v));
+        }
+        return out;
+    }
+
     @Override
     public String name() {
         return config.name();
@@ -186,6 +210,7 @@ public final class VisionTransformer implements ImageTower {
         int w0 = (int) s.get(3) / p;
         int tokens = 1 + h0 * w0;
         try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(weights.values().toArray(new NDArray[0])); // ops on weights land in this pass, not in the model
             scope.tempAttachAll(image);
             NDArray patches = Conv2d.conv2d(image, w("patch_embed.proj.weight"), w("patch_embed.proj.bias"),
                     new Shape(p, p), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow()   // (1, D, h0, w0)
@@ -195,11 +220,16 @@ public final class VisionTransformer implements ImageTower {
             taps.offer("pos_embed", pos);
             NDArray x = w("cls_token").concat(patches, 1).add(pos);                              // (1, T, D)
             taps.offer("embed", x);
-            for (int i = 0; i < config.depth(); i++) {
-                x = block(i, x, tokens, taps);
-            }
-            taps.offer("final", layerNorm(x, "norm"));
             taps.keepAll();
+            for (int i = 0; i < config.depth(); i++) {
+                int layer = i;
+                x = Layers.stage(scope, x, taps, in -> block(layer, in, tokens, taps)); // frees each block's attention
+            }
+            Layers.stage(scope, x, taps, in -> {
+                NDArray out = layerNorm(in, "norm");
+                taps.offer("final", out);
+                return out;
+            });
         }
     }
 

@@ -179,4 +179,24 @@ class CliTest {
         Files.writeString(foreign.resolve("scene").resolve("regions.png"), "mine");
         assertBadInput(run("segment", img.toString(), "--steps", "0", "--out", foreign.toString()), "regions.png", "--force");
     }
+
+    @Test
+    void segmentRunsEndToEndOnARandomDinoCheckpoint() throws Exception {
+        Path weights = dir.resolve("random.safetensors");
+        org.pathways.model.SafeTensors.writeFloat32(weights,
+                org.pathways.model.VisionTransformer.randomWeights(org.pathways.model.VisionTransformer.PRESETS.get("dino-vits16"), 14, 1));
+        Path img = dir.resolve("scene.png");
+        ImageIO.write(SampleScene.planted(3, 96, 72, 10, 5).image(), "png", img.toFile());
+        Path out = dir.resolve("out");
+        Run r = run("segment", img.toString(), "--backbone", "dino-vits16", "--weights", weights.toString(), "--vit-resize", "authors",
+                "--steps", "40", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("scene/summary.json"))).getAsJsonObject();
+        assertEquals("dino-vits16", s.get("backbone").getAsString());
+        assertEquals(12, s.getAsJsonArray("graphs").size(), "one graph per layer");
+        assertEquals(6, s.getAsJsonArray("graphs").get(0).getAsJsonObject().get("heads").getAsInt());
+        assertEquals(30, s.get("featureHeight").getAsInt(), "480 / 16");
+        BufferedImage regions = ImageIO.read(out.resolve("scene/regions.png").toFile());
+        assertEquals(96, regions.getWidth());
+    }
 }
