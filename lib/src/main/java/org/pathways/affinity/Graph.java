@@ -21,8 +21,27 @@ public final class Graph {
     private final int width;
     private final float[] f32;
     private final double[] f64;
+    // Sparse storage (topK > 0): for every head and row, the topK largest entries as (column, value).
+    private final int topK;
+    private final int[] topColumn;
+    private final float[] topValue;
+
+    private Graph(String name, int heads, int height, int width, int topK, int[] topColumn, float[] topValue) {
+        this.name = name;
+        this.heads = heads;
+        this.height = height;
+        this.width = width;
+        this.f32 = null;
+        this.f64 = null;
+        this.topK = topK;
+        this.topColumn = topColumn;
+        this.topValue = topValue;
+    }
 
     private Graph(String name, int heads, int height, int width, float[] f32, double[] f64) {
+        this.topK = 0;
+        this.topColumn = null;
+        this.topValue = null;
         long n = (long) height * width;
         long expected = heads * n * n;
         long actual = f32 != null ? f32.length : f64.length;
@@ -73,8 +92,42 @@ public final class Graph {
         return f64 != null;
     }
 
+    /** Kept entries per row when sparse, 0 when dense. */
+    public int topK() {
+        return topK;
+    }
+
+    /**
+     * This graph with only the k largest entries of every row of every head (no renormalisation), stored sparsely:
+     * k / N of the memory. Returns itself when k >= N.
+     */
+    public Graph topK(int k) {
+        int n = nodes();
+        if (k <= 0 || k >= n) return this;
+        if (topK > 0) throw new IllegalStateException(name + " is already sparse");
+        int[] columns = new int[heads * n * k];
+        float[] values = new float[heads * n * k];
+        java.util.stream.IntStream.range(0, heads * n).parallel().forEach(row -> {
+            int h = row / n;
+            int r = row % n;
+            Integer[] order = new Integer[n];
+            for (int c = 0; c < n; c++) order[c] = c;
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(get(h, r, b), get(h, r, a)));
+            for (int j = 0; j < k; j++) {
+                columns[row * k + j] = order[j];
+                values[row * k + j] = (float) get(h, r, order[j]);
+            }
+        });
+        return new Graph(name, heads, height, width, k, columns, values);
+    }
+
     /** Entry (head, row, col). */
     public double get(int head, int row, int col) {
+        if (topK > 0) {
+            int base = (head * nodes() + row) * topK;
+            for (int j = 0; j < topK; j++) if (topColumn[base + j] == col) return topValue[base + j];
+            return 0;
+        }
         long i = ((long) head * nodes() + row) * nodes() + col;
         return f64 != null ? f64[(int) i] : f32[(int) i];
     }
@@ -99,6 +152,7 @@ public final class Graph {
      */
     public NDArray symmetrisedStack(NDManager manager, DataType type) {
         int n = nodes();
+        if (topK > 0) return sparseStack(java.util.List.of(this), manager);
         Shape shape = new Shape(heads, n, n);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray a = f64 != null ? scratch.create(DoubleBuffer.wrap(f64), shape) : scratch.create(FloatBuffer.wrap(f32), shape);
@@ -108,7 +162,62 @@ public final class Graph {
         }
     }
 
+    /**
+     * The symmetric parts of all heads of graphs that share one grid, stacked as one (G*N, N) matrix: dense, or one
+     * sparse COO float32 matrix when any of them is sparse (duplicate entries are summed by libtorch).
+     */
+    public static NDArray symmetrisedStack(java.util.List<Graph> group, NDManager manager, DataType type) {
+        if (group.stream().noneMatch(g -> g.topK > 0)) {
+            if (group.size() == 1) return group.get(0).symmetrisedStack(manager, type);
+            java.util.List<NDArray> parts = new java.util.ArrayList<>();
+            for (Graph g : group) parts.add(g.symmetrisedStack(manager, type));
+            NDArray stack = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+            parts.forEach(NDArray::close);
+            return stack;
+        }
+        return sparseStack(group, manager);
+    }
+
+    private static NDArray sparseStack(java.util.List<Graph> group, NDManager manager) {
+        int n = group.get(0).nodes();
+        long entries = 0;
+        for (Graph g : group) entries += 2L * g.heads * n * (g.topK > 0 ? g.topK : n);
+        if (entries > Integer.MAX_VALUE) throw new InvalidInputException("too many graph entries for one sparse matrix: " + entries);
+        long[][] indices = new long[2][(int) entries];
+        float[] values = new float[(int) entries];
+        int e = 0;
+        long rowOffset = 0;
+        for (Graph g : group) {
+            int kept = g.topK > 0 ? g.topK : n;
+            for (int h = 0; h < g.heads; h++) {
+                for (int r = 0; r < n; r++) {
+                    for (int j = 0; j < kept; j++) {
+                        int c = g.topK > 0 ? g.topColumn[(h * n + r) * kept + j] : j;
+                        float half = (float) (g.topK > 0 ? g.topValue[(h * n + r) * kept + j] : g.get(h, r, j)) / 2;
+                        indices[0][e] = rowOffset + (long) h * n + r;
+                        indices[1][e] = c;
+                        values[e++] = half;
+                        indices[0][e] = rowOffset + (long) h * n + c;
+                        indices[1][e] = r;
+                        values[e++] = half;
+                    }
+                }
+            }
+            rowOffset += (long) g.heads * n;
+        }
+        // DJL's createCoo wraps Java direct buffers without copying, and the garbage collector may free them while
+        // libtorch still uses the matrix (a crash in the sparse product): keep a copy that libtorch owns.
+        NDArray borrowed = manager.createCoo(FloatBuffer.wrap(values), indices, new Shape(rowOffset, n));
+        NDArray owned = borrowed.duplicate();
+        borrowed.close();
+        return owned;
+    }
+
     private int firstNonFinite() {
+        if (topValue != null) {
+            for (int i = 0; i < topValue.length; i++) if (!Float.isFinite(topValue[i])) return i;
+            return -1;
+        }
         if (f64 != null) {
             for (int i = 0; i < f64.length; i++) if (!Double.isFinite(f64[i])) return i;
         } else {

@@ -17,12 +17,14 @@ final class BackboneOptions {
     @Option(names = "--vit-resize", defaultValue = "paper", description = "ViT input size: paper (short side 448, aspect kept) or authors (480 x 480, the authors' code) (default: ${DEFAULT-VALUE}).")
     String resize;
 
-    Backbone create() {
+    /** @param graphTopK > 0: a ViT sparsifies each layer's graph as soon as it is made */
+    Backbone create(int graphTopK) {
         VitBackbone.Resize mode = switch (resize) {
             case "paper" -> VitBackbone.Resize.PAPER;
             case "authors" -> VitBackbone.Resize.AUTHORS;
             default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + resize + "': expected paper or authors");
         };
-        return Backbones.create(backbone, weights, mode);
+        Backbone b = Backbones.create(backbone, weights, mode);
+        return b instanceof VitBackbone vit && graphTopK > 0 ? vit.withGraphTopK(graphTopK) : b;
     }
 }

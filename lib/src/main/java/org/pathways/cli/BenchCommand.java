@@ -34,13 +34,36 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eigs", defaultValue = "15") int eigs;
     @Option(names = "--memory-passes", defaultValue = "2000", description = "Length of the pass-by-pass run that also measures RSS (default: ${DEFAULT-VALUE}).") int memoryPasses;
     @Option(names = "--quick", description = "A short smoke run (200 passes) instead of the full measurement.") boolean quick;
-    @Option(names = "--part", defaultValue = "all", description = "engine, vit or all (default: ${DEFAULT-VALUE}).") String part;
+    @Option(names = "--part", defaultValue = "all", description = "engine, vit, sparse or all (default: ${DEFAULT-VALUE}).") String part;
 
     @Override
     public Integer call() throws Exception {
-        if (!part.equals("vit")) engine();
-        if (!part.equals("engine")) vit();
+        if (part.equals("all") || part.equals("engine")) engine();
+        if (part.equals("all") || part.equals("vit")) vit();
+        if (part.equals("all") || part.equals("sparse")) sparse();
         return 0;
+    }
+
+    /**
+     * What sparse top-k graph storage costs: the demo scene with the pixels backbone (finest graph 64 x 85 = 5440
+     * nodes), dense and with each row's k largest affinities kept; oracle mIoU against the scene's true regions.
+     */
+    private void sparse() {
+        org.pathways.data.SampleScene.Labelled scene = org.pathways.data.SampleScene.landscape(320, 240, 6, 1);
+        org.pathways.model.Backbone pixels = org.pathways.model.Backbones.create("pixels");
+        System.out.println("graph storage (pixels backbone, drawn scene, default schedule):");
+        for (int k : new int[] {0, 1024, 256, 64}) {
+            long t = System.nanoTime();
+            org.pathways.pipeline.PerImage.Outcome out = org.pathways.pipeline.PerImage.segment(scene.image(), pixels,
+                    org.pathways.pipeline.PerImage.Options.defaults().withGraphTopK(k), null);
+            long entries = 0;
+            for (org.pathways.affinity.Graph g : out.features().graphs()) {
+                entries += (long) g.heads() * g.nodes() * (g.topK() > 0 ? 2L * g.topK() * 20 / 4 : g.nodes()); // COO: 2 x (16 B index + 4 B value) per kept entry
+            }
+            System.out.printf("  %s: oracle mIoU %.3f, k = %d regions, optimise %.1f s, graph storage %.0f MiB (%.1f s in all)%n",
+                    k == 0 ? "dense    " : String.format("top-%-5d", k), org.pathways.eval.OracleMiou.of(out.regions(), scene.labels()), out.chosenK(),
+                    out.seconds().get("optimise"), entries * 4 / 1048576.0, (System.nanoTime() - t) / 1e9);
+        }
     }
 
     /**

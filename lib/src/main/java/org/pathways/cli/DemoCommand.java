@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Backbone model = source.create()) {
+        try (Backbone model = source.create(method.options().graphTopK())) {
             return run(model);
         }
     }

@@ -30,13 +30,17 @@ final class MethodOptions {
     @Option(names = "--exact-passes", description = "Compute every pass of a window instead of one pass scaled by the window length (identical results when the graphs are fixed; 20x slower).")
     boolean exactPasses;
 
+    @Option(names = "--graph-top-k", defaultValue = "0", description = "Keep only each row's K largest affinities, stored sparsely, to save memory on large graphs (0: dense) (default: ${DEFAULT-VALUE}).")
+    int graphTopK;
+
     PerImage.Options options() {
         require(steps >= 0, "--steps must be >= 0, got " + steps);
         require(accum >= 1, "--accum must be >= 1, got " + accum);
         require(eigs >= 2, "--eigs must be >= 2, got " + eigs);
         require(kMax >= 2, "--k-max must be >= 2, got " + kMax);
         require(lr > 0, "--lr must be > 0, got " + lr);
-        return new PerImage.Options(steps, accum, eigs, kMax, seed, param, lr, !exactPasses);
+        require(graphTopK >= 0, "--graph-top-k must be >= 0, got " + graphTopK);
+        return new PerImage.Options(steps, accum, eigs, kMax, seed, param, lr, !exactPasses, graphTopK);
     }
 
     private static void require(boolean ok, String message) {

@@ -41,7 +41,7 @@ final class SegmentCommand implements Callable<Integer> {
         List<BufferedImage> loaded = new ArrayList<>();
         for (Path p : images) loaded.add(Images.read(p)); // fail on a bad file before any long work
         PerImage.Options options = method.options();
-        try (Backbone model = source.create()) {
+        try (Backbone model = source.create(method.options().graphTopK())) {
             run(model, loaded, options);
         }
         return 0;

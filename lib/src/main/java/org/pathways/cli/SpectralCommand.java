@@ -84,7 +84,7 @@ final class SpectralCommand implements Callable<Integer> {
     }
 
     private static PerImage.Options withDirect(PerImage.Options o) {
-        return new PerImage.Options(o.passes(), o.accumulation(), o.eigs(), o.kMax(), o.seed(), "direct", o.learningRate(), o.reuseWindowPass());
+        return o.withParametrisation("direct");
     }
 
     /** --steps 0: the objective and dL/dX at the start features, in float64. */

@@ -49,6 +49,7 @@ public final class VitBackbone implements Backbone {
     private final NDManager manager = NDManager.newBaseManager();
     private ImageTower model;
     private int modelInput; // > 0: run the model at modelInput x modelInput, upsample q and k to the paper grid
+    private int topK;       // > 0: keep each row's topK affinities, sparsely, as soon as a layer's graph is made
 
     /** @param loader loads the model (once, on first use) into the given manager */
     public VitBackbone(String name, int patch, Path weights, Resize resize, Function<NDManager, ImageTower> loader) {
@@ -67,6 +68,12 @@ public final class VitBackbone implements Backbone {
     /** Runs the model on a square {@code side} x {@code side} input and upsamples its queries and keys (MAE, paper). */
     public VitBackbone withQueryKeyUpsampling(int side) {
         this.modelInput = side;
+        return this;
+    }
+
+    /** Sparsifies every layer's graph to its rows' k largest entries as it is made (peak memory: one dense layer). */
+    public VitBackbone withGraphTopK(int k) {
+        this.topK = k;
         return this;
     }
 
@@ -130,11 +137,12 @@ public final class VitBackbone implements Backbone {
                 for (int layer = 0; qk.containsKey("blocks." + layer + ".attn.q"); layer++) {
                     NDArray probs = upsampledPatchAttention(scope, qk.get("blocks." + layer + ".attn.q"), qk.get("blocks." + layer + ".attn.k"),
                             size[0] / patch, size[1] / patch, h0, w0);
-                    graphs.add(Graph.ofFloats("blocks." + layer + ".attn.patch_probs", (int) probs.getShape().get(1), h0, w0, probs.toFloatArray()));
+                    graphs.add(Graph.ofFloats("blocks." + layer + ".attn.patch_probs", (int) probs.getShape().get(1), h0, w0, probs.toFloatArray()).topK(topK));
                 }
             } else {
                 for (Map.Entry<String, NDArray> e : taps.captured().entrySet()) {
-                    graphs.add(Graph.ofFloats(e.getKey(), (int) e.getValue().getShape().get(1), h0, w0, e.getValue().toFloatArray()));
+                    graphs.add(Graph.ofFloats(e.getKey(), (int) e.getValue().getShape().get(1), h0, w0, e.getValue().toFloatArray()).topK(topK));
+                    e.getValue().close(); // free this layer's dense attention now
                 }
             }
         }

@@ -40,21 +40,30 @@ public final class PerImage {
      * @param parametrisation "toycnn" (the authors') or "direct"
      */
     public record Options(int passes, int accumulation, int eigs, int kMax, long seed, String parametrisation,
-                          double learningRate, boolean reuseWindowPass) {
+                          double learningRate, boolean reuseWindowPass, int graphTopK) {
         public static Options defaults() {
-            return new Options(1300, 20, 15, 10, 0, "toycnn", 1e-3, true);
+            return new Options(1300, 20, 15, 10, 0, "toycnn", 1e-3, true, 0);
+        }
+
+        /** Keep only each row's k largest affinities, stored sparsely (0: dense). */
+        public Options withGraphTopK(int k) {
+            return new Options(passes, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, k);
+        }
+
+        public Options withParametrisation(String p) {
+            return new Options(passes, accumulation, eigs, kMax, seed, p, learningRate, reuseWindowPass, graphTopK);
         }
 
         public Options withPasses(int n) {
-            return new Options(n, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass);
+            return new Options(n, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK);
         }
 
         public Options withEigs(int k) {
-            return new Options(passes, accumulation, k, kMax, seed, parametrisation, learningRate, reuseWindowPass);
+            return new Options(passes, accumulation, k, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK);
         }
 
         public Options withSeed(long s) {
-            return new Options(passes, accumulation, eigs, kMax, s, parametrisation, learningRate, reuseWindowPass);
+            return new Options(passes, accumulation, eigs, kMax, s, parametrisation, learningRate, reuseWindowPass, graphTopK);
         }
 
         SpectralEngine.Config engine() {
@@ -109,6 +118,7 @@ public final class PerImage {
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         List<Graph> graphs = backbone.graphs(image);
+        if (options.graphTopK() > 0) graphs = graphs.stream().map(g -> g.topK() > 0 ? g : g.topK(options.graphTopK())).toList();
         seconds.put("graphs", since(t0));
         long t1 = System.nanoTime();
         Features features = optimise(graphs, options, null, 0, 0, listener);
@@ -215,6 +225,7 @@ public final class PerImage {
         s.addProperty("computedPasses", run.computedPasses());
         s.addProperty("accumulation", options.accumulation());
         s.addProperty("reuseWindowPass", options.reuseWindowPass());
+        s.addProperty("graphTopK", options.graphTopK());
         s.addProperty("optimiserUpdates", run.updates());
         s.addProperty("learningRate", options.learningRate());
         s.addProperty("seed", options.seed());

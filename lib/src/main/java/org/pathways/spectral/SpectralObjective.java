@@ -91,21 +91,15 @@ public final class SpectralObjective implements AutoCloseable {
         Map<Graph, Slot> slotOf = new java.util.IdentityHashMap<>();
         int heads = 0;
         for (List<Graph> group : byGrid.values()) {
-            List<NDArray> parts = new ArrayList<>();
             int first = 0;
             for (Graph g : group) {
                 if (g.height() > this.featureHeight || g.width() > this.featureWidth) {
                     throw new InvalidInputException("graph " + g.name() + ": grid " + g.height() + "x" + g.width() + " is finer than the feature grid " + this.featureHeight + "x" + this.featureWidth);
                 }
-                parts.add(g.symmetrisedStack(manager, dataType));
                 slotOf.put(g, new Slot(levels.size(), first, g.heads()));
                 first += g.heads();
             }
-            NDArray stack = parts.get(0);
-            if (parts.size() > 1) {
-                stack = ai.djl.ndarray.NDArrays.concat(new NDList(parts), 0);
-                parts.forEach(NDArray::close);
-            }
+            NDArray stack = Graph.symmetrisedStack(group, manager, dataType);
             long nodes = (long) group.get(0).height() * group.get(0).width();
             NDArray padding = paddedColumns(channels) == channels ? null : manager.zeros(new Shape(nodes, paddedColumns(channels) - channels), dataType);
             levels.add(new Level(group.get(0).height(), group.get(0).width(), first, group.size(), stack,
