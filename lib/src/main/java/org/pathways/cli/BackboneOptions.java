@@ -18,13 +18,27 @@ final class BackboneOptions {
     String resize;
 
     /** @param graphTopK > 0: a ViT sparsifies each layer's graph as soon as it is made */
+    @Option(names = "--pos-embed", description = "Override how a ViT's position embeddings follow the grid: dino, size (Hugging Face), timm (antialiased) or sincos (MAE authors' code); default: the preset's.")
+    String positions;
+
+    static org.pathways.model.PositionalEmbedding.Mode positionMode(String name) {
+        if (name == null) return null;
+        return switch (name) {
+            case "dino" -> org.pathways.model.PositionalEmbedding.Mode.DINO;
+            case "size" -> org.pathways.model.PositionalEmbedding.Mode.SIZE;
+            case "timm" -> org.pathways.model.PositionalEmbedding.Mode.TIMM_ANTIALIAS;
+            case "sincos" -> org.pathways.model.PositionalEmbedding.Mode.SINCOS;
+            default -> throw new org.pathways.data.InvalidInputException("--pos-embed '" + name + "': expected dino, size, timm or sincos");
+        };
+    }
+
     Backbone create(int graphTopK) {
         VitBackbone.Resize mode = switch (resize) {
             case "paper" -> VitBackbone.Resize.PAPER;
             case "authors" -> VitBackbone.Resize.AUTHORS;
             default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + resize + "': expected paper or authors");
         };
-        Backbone b = Backbones.create(backbone, weights, mode);
+        Backbone b = Backbones.create(backbone, weights, mode, positionMode(positions));
         return b instanceof VitBackbone vit && graphTopK > 0 ? vit.withGraphTopK(graphTopK) : b;
     }
 }

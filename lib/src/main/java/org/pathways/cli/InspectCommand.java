@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"One forward pass of a model; every requested tap is written as OUT/<tap name>.npy (float32, batch 1 first), "
                 + "e.g. blocks.0.attn.patch_probs.npy of shape 1 x heads x N x N.",
-            "Taps: patch_embed, pos_embed, embed, blocks.I.attn.q|k|v|logits|probs|patch_probs, blocks.I.out, final "
-                + "(CLIP also pre_norm, pooled, image_embeds). Patterns: * within one dot-separated part, ** anything."})
+            "Taps: patch_embed, pos_embed, embed, blocks.I.attn.q|k|v|logits|probs|patch_probs, blocks.I.out, final, pooled "
+                + "(CLIP also pre_norm, image_embeds). Patterns: * within one dot-separated part, ** anything."})
 final class InspectCommand implements Callable<Integer> {
     @Option(names = "--backbone", required = true, description = "Model: dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16.")
     String backbone;
@@ -51,13 +51,17 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--vit-resize", defaultValue = "paper", description = "For --image: paper (short side 448) or authors (480 x 480) (default: ${DEFAULT-VALUE}).")
     String resize;
 
+    @Option(names = "--pos-embed", description = "Override how a ViT's position embeddings follow the grid: dino, size, timm or sincos (default: the preset's).")
+    String positions;
+
     @Option(names = "--out", defaultValue = "results/inspect", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
         Path file = weights != null ? weights : VitBackbone.defaultWeights(backbone);
-        Backbones.Tower tower = Backbones.tower(backbone, file, config, message -> System.err.println("pathways: warning: " + message));
+        Backbones.Tower tower = Backbones.tower(backbone, file, config, BackboneOptions.positionMode(positions),
+                message -> System.err.println("pathways: warning: " + message));
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new InvalidInputException(file + ": no weights for " + backbone + "; run data-scripts/fetch-weights.sh " + backbone + " or pass --weights FILE");
         }

@@ -20,9 +20,14 @@ public final class Backbones {
 
     /** @param weights checkpoint for a model backbone, or null for its default location */
     public static Backbone create(String name, Path weights, VitBackbone.Resize resize) {
+        return create(name, weights, resize, null);
+    }
+
+    /** @param positions overrides a ViT preset's position-embedding mode (null: the preset's) */
+    public static Backbone create(String name, Path weights, VitBackbone.Resize resize, PositionalEmbedding.Mode positions) {
         if (name.equals("pixels")) return new PixelsBackbone(PixelsBackbone.Config.defaults());
         Path file = weights != null ? weights : VitBackbone.defaultWeights(name);
-        Tower tower = tower(name, file, null, message -> System.err.println("pathways: warning: " + message));
+        Tower tower = tower(name, file, null, positions, message -> System.err.println("pathways: warning: " + message));
         VitBackbone backbone = new VitBackbone(name, tower.patch(), file, resize, tower.loader());
         // MAE in the paper: 224 x 224 input, queries and keys upsampled to the other backbones' grid (App. B.1)
         return name.startsWith("mae-") && resize == VitBackbone.Resize.PAPER ? backbone.withQueryKeyUpsampling(224) : backbone;
@@ -36,7 +41,15 @@ public final class Backbones {
      * preset's (each disagreement is reported through {@code warn}).
      */
     public static Tower tower(String name, Path weights, Path configJson, Consumer<String> warn) {
+        return tower(name, weights, configJson, null, warn);
+    }
+
+    /** @param positions overrides a ViT preset's position-embedding mode (null: the preset's) */
+    public static Tower tower(String name, Path weights, Path configJson, PositionalEmbedding.Mode positions, Consumer<String> warn) {
         if (name.equals(Clip.CLIP_VITB16.name())) {
+            if (positions != null && positions != PositionalEmbedding.Mode.SIZE) {
+                throw new InvalidInputException("--pos-embed " + positions.name().toLowerCase() + ": CLIP resamples its position embeddings by size only");
+            }
             Clip.Config config = Clip.CLIP_VITB16;
             if (configJson != null) {
                 Clip.Config fromFile = Clip.Config.fromHuggingFace(name, configJson);
@@ -48,7 +61,8 @@ public final class Backbones {
         }
         VisionTransformer.Config preset = VisionTransformer.PRESETS.get(name);
         if (preset == null) throw new InvalidInputException("unknown backbone '" + name + "' (known: " + String.join(", ", NAMES) + ")");
-        VisionTransformer.Config chosen = configJson == null ? preset : preset.withHuggingFace(configJson, warn);
+        VisionTransformer.Config fromFile = configJson == null ? preset : preset.withHuggingFace(configJson, warn);
+        VisionTransformer.Config chosen = positions == null ? fromFile : fromFile.withPositionMode(positions);
         return new Tower(name, chosen.patch(), m -> VisionTransformer.load(m, chosen, weights));
     }
 }

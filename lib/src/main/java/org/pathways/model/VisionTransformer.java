@@ -21,7 +21,7 @@ import org.pathways.data.InvalidInputException;
  * <p>Taps: {@code patch_embed} (1, N, D), {@code pos_embed} (1, T, D), {@code embed} (tokens entering block 0),
  * {@code blocks.i.attn.q|k|v} (1, heads, T, d) before scaling, {@code blocks.i.attn.logits|probs} (1, heads, T, T),
  * {@code blocks.i.attn.patch_probs} (1, heads, N, N: CLS row and column dropped before the softmax, the authors'
- * affinity), {@code blocks.i.out} (1, T, D), {@code final} (1, T, D).
+ * affinity), {@code blocks.i.out} (1, T, D), {@code final} (1, T, D), {@code pooled} (1, D: the class token of final).
  */
 public final class VisionTransformer implements ImageTower {
 
@@ -228,6 +228,7 @@ public final class VisionTransformer implements ImageTower {
             Layers.stage(scope, x, taps, in -> {
                 NDArray out = layerNorm(in, "norm");
                 taps.offer("final", out);
+                if (taps.wants("pooled")) taps.offer("pooled", out.get(":, 0, :")); // timm's 'token' pooling: the CLS token
                 return out;
             });
         }

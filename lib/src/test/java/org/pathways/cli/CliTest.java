@@ -189,10 +189,11 @@ class CliTest {
         ImageIO.write(SampleScene.planted(3, 96, 72, 10, 5).image(), "png", img.toFile());
         Path out = dir.resolve("out");
         Run r = run("segment", img.toString(), "--backbone", "dino-vits16", "--weights", weights.toString(), "--vit-resize", "authors",
-                "--steps", "40", "--out", out.toString());
+                "--steps", "40", "--graph-top-k", "64", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         JsonObject s = JsonParser.parseString(Files.readString(out.resolve("scene/summary.json"))).getAsJsonObject();
         assertEquals("dino-vits16", s.get("backbone").getAsString());
+        assertEquals(64, s.get("graphTopK").getAsInt());
         assertEquals(12, s.getAsJsonArray("graphs").size(), "one graph per layer");
         assertEquals(6, s.getAsJsonArray("graphs").get(0).getAsJsonObject().get("heads").getAsInt());
         assertEquals(30, s.get("featureHeight").getAsInt(), "480 / 16");

@@ -45,11 +45,17 @@ class InspectCommandTest {
         Path out = dir.resolve("out");
         StringWriter err = new StringWriter();
         int code = run(err, "inspect", "--backbone", "dino-vits16", "--config", config.toString(), "--weights", base.resolve("weights.safetensors").toString(),
-                "--tensor", base.resolve("inputs/image_80x112.npy").toString(), "--taps", "blocks.*.attn.patch_probs,final", "--out", out.toString());
+                "--tensor", base.resolve("inputs/image_80x112.npy").toString(), "--taps", "blocks.*.attn.patch_probs,final,pooled", "--out", out.toString());
         assertEquals(0, code, err.toString());
         for (int i = 0; i < 3; i++) assertSame(out.resolve("blocks." + i + ".attn.patch_probs.npy"), "models/timm_dino_vit/80x112/dino_interp", "block" + i + "_patch_probs", 1e-5);
         assertSame(out.resolve("final.npy"), "models/timm_dino_vit/80x112/dino_interp", "final_norm", 1e-4);
         assertTrue(!Files.exists(out.resolve("blocks.0.attn.q.npy")), "only requested taps are written");
+        assertArrayEquals(new int[] {1, 64}, Npy.read(out.resolve("pooled.npy")).shape());
+        // the same tensor with timm's antialiased resampling matches timm's own run
+        Path timm = dir.resolve("timm");
+        assertEquals(0, run(new StringWriter(), "inspect", "--backbone", "dino-vits16", "--config", config.toString(), "--weights", base.resolve("weights.safetensors").toString(),
+                "--tensor", base.resolve("inputs/image_80x112.npy").toString(), "--taps", "final", "--pos-embed", "timm", "--out", timm.toString()));
+        assertSame(timm.resolve("final.npy"), "models/timm_dino_vit/80x112/timm_resample", "final_norm", 1e-4);
     }
 
     @Test
