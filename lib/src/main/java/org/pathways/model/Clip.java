@@ -84,15 +84,7 @@ public final class Clip implements ImageTower {
         Map<String, SafeTensors.Tensor> raw = SafeTensors.read(file);
         Clip clip = new Clip(config, parent.newSubManager());
         try {
-            for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
-                SafeTensors.Tensor t = raw.get(e.getKey());
-                if (t == null) throw new InvalidInputException(file + ": missing key " + e.getKey() + " for " + config.name() + " (Hugging Face CLIPModel layout)");
-                if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
-                    throw new InvalidInputException(file + ": key " + e.getKey() + " has shape " + t.shapeString() + ", " + config.name()
-                            + " expects " + java.util.Arrays.toString(e.getValue()));
-                }
-                clip.weights.put(e.getKey(), clip.manager.create(t.values(), new Shape(t.shape())));
-            }
+            clip.weights.putAll(SafeTensors.checked(raw, expectedShapes(config), clip.manager, file, config.name() + " (Hugging Face CLIPModel layout)"));
         } catch (RuntimeException e) {
             clip.close();
             throw e;

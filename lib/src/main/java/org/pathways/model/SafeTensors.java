@@ -112,6 +112,24 @@ public final class SafeTensors {
         return new Tensor(name, dtype, shape, values);
     }
 
+    /**
+     * The tensors a model expects, checked by name and shape, as NDArrays in {@code manager}; one-line errors name the
+     * key and the file.
+     */
+    public static Map<String, ai.djl.ndarray.NDArray> checked(Map<String, Tensor> tensors, Map<String, long[]> expected,
+                                                              ai.djl.ndarray.NDManager manager, Object file, String model) {
+        Map<String, ai.djl.ndarray.NDArray> out = new java.util.HashMap<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t == null) throw new InvalidInputException(file + ": missing key " + e.getKey() + " for " + model);
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new InvalidInputException(file + ": key " + e.getKey() + " has shape " + t.shapeString() + ", " + model + " expects " + Arrays.toString(e.getValue()));
+            }
+            out.put(e.getKey(), manager.create(t.values(), new ai.djl.ndarray.types.Shape(t.shape())));
+        }
+        return out;
+    }
+
     /** Writes float32 tensors as a safetensors file (tests write tiny checkpoints with real key names). */
     public static void writeFloat32(Path file, Map<String, Tensor> tensors) throws IOException {
         JsonObject header = new JsonObject();

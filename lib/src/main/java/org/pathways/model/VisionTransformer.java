@@ -115,18 +115,11 @@ public final class VisionTransformer implements ImageTower {
         long posTokens = raw.containsKey("pos_embed") ? raw.get("pos_embed").shape()[1] : 0;
         int side = (int) Math.round(Math.sqrt(posTokens - 1));
         VisionTransformer vit = new VisionTransformer(config, manager, side, side);
-        for (Map.Entry<String, long[]> e : expectedShapes(config, posTokens).entrySet()) {
-            SafeTensors.Tensor t = raw.get(e.getKey());
-            if (t == null) {
-                manager.close();
-                throw new InvalidInputException(file + ": missing key " + e.getKey() + " for preset " + config.name());
-            }
-            if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
-                manager.close();
-                throw new InvalidInputException(file + ": key " + e.getKey() + " has shape " + t.shapeString() + ", preset " + config.name()
-                        + " expects " + java.util.Arrays.toString(e.getValue()));
-            }
-            vit.weights.put(e.getKey(), manager.create(t.values(), new Shape(t.shape())));
+        try {
+            vit.weights.putAll(SafeTensors.checked(raw, expectedShapes(config, posTokens), manager, file, "preset " + config.name()));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
         }
         if (side * side != posTokens - 1) {
             manager.close();
