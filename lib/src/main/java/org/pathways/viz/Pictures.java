@@ -170,6 +170,21 @@ public final class Pictures {
         return out;
     }
 
+    /**
+     * One node's affinities to every node of a graph head, as a heat map over the grid (white = strongest), with the
+     * node marked in red: what "this pixel groups with" means for that graph.
+     */
+    public static BufferedImage affinityHeatmap(org.pathways.affinity.Graph graph, int head, int node, int cell) {
+        int n = graph.nodes();
+        double[] row = new double[n];
+        for (int j = 0; j < n; j++) row[j] = graph.get(head, node, j);
+        int[] gray = bytes(row, 0, n);
+        BufferedImage small = new BufferedImage(graph.width(), graph.height(), BufferedImage.TYPE_INT_RGB);
+        for (int j = 0; j < n; j++) small.setRGB(j % graph.width(), j / graph.width(), (gray[j] << 16) | (gray[j] << 8) | gray[j]);
+        small.setRGB(node % graph.width(), node / graph.width(), 0xff0000);
+        return scale(small, graph.width() * cell, graph.height() * cell, false);
+    }
+
     /** Resizes an image, bilinear or nearest. */
     public static BufferedImage scale(BufferedImage in, int width, int height, boolean smooth) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
