@@ -171,13 +171,17 @@ public final class Pictures {
     }
 
     /**
-     * One node's affinities to every node of a graph head, as a heat map over the grid (white = strongest), with the
-     * node marked in red: what "this pixel groups with" means for that graph.
+     * One node's affinities to every node of a graph head, as a heat map over the grid (white = strongest, square-root
+     * scale, the node's own affinity left out of the scale), with the node marked in red: what "this pixel groups
+     * with" means for that graph.
      */
     public static BufferedImage affinityHeatmap(org.pathways.affinity.Graph graph, int head, int node, int cell) {
         int n = graph.nodes();
         double[] row = new double[n];
-        for (int j = 0; j < n; j++) row[j] = graph.get(head, node, j);
+        for (int j = 0; j < n; j++) row[j] = Math.sqrt(graph.get(head, node, j)); // sqrt: weak links stay visible
+        double others = 0;
+        for (int j = 0; j < n; j++) if (j != node) others = Math.max(others, row[j]);
+        row[node] = others; // the self-affinity would otherwise set the scale
         int[] gray = bytes(row, 0, n);
         BufferedImage small = new BufferedImage(graph.width(), graph.height(), BufferedImage.TYPE_INT_RGB);
         for (int j = 0; j < n; j++) small.setRGB(j % graph.width(), j / graph.width(), (gray[j] << 16) | (gray[j] << 8) | gray[j]);
