@@ -27,7 +27,8 @@ fi
 if [ "$LAB" = 1 ] && [ ! -x "$ROOT/environment/.venv/bin/jupyter-lab" ]; then
   say "installing JupyterLab with pip into environment/.venv"
   python3 -m venv "$ROOT/environment/.venv"
-  "$ROOT/environment/.venv/bin/pip" install -q jupyterlab
+  # a short timeout: without a reachable package index pip would otherwise retry for many minutes
+  "$ROOT/environment/.venv/bin/pip" install -q --timeout 15 --retries 1 jupyterlab || { say "pip could not install JupyterLab"; exit 1; }
 fi
 
 "$ROOT/pathways" build
