@@ -3,8 +3,6 @@ package org.pathways.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -100,11 +98,7 @@ final class InspectCommand implements Callable<Integer> {
         BufferedImage image = Images.read(file);
         VitBackbone.Resize mode = resize.equals("authors") ? VitBackbone.Resize.AUTHORS : VitBackbone.Resize.PAPER;
         int[] size = VitBackbone.inputSize(mode, patch, image.getHeight(), image.getWidth());
-        BufferedImage resized = new BufferedImage(size[1], size[0], BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = resized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(image, 0, 0, size[1], size[0], null);
-        g.dispose();
+        BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true); // bilinear, as segment
         return manager.create(VitBackbone.channelsFirst(resized), new Shape(1, 3, size[0], size[1]));
     }
 }

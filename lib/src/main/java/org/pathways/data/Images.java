@@ -34,6 +34,17 @@ public final class Images {
         return rgb;
     }
 
+    /** Resizes an image (RGB), bilinear or nearest. */
+    public static BufferedImage resize(BufferedImage in, int width, int height, boolean smooth) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, smooth
+                ? java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR : java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(in, 0, 0, width, height, null);
+        g.dispose();
+        return out;
+    }
+
     /** Writes a PNG atomically (a temporary file moved into place), creating folders as needed. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         AtomicFiles.write(file, tmp -> {

@@ -3,8 +3,6 @@ package org.pathways.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,11 +120,7 @@ public final class VitBackbone implements Backbone {
         int h0 = grid[0] / patch;
         int w0 = grid[1] / patch;
         int[] size = modelInput > 0 ? new int[] {modelInput, modelInput} : grid;
-        BufferedImage resized = new BufferedImage(size[1], size[0], BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = resized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(image, 0, 0, size[1], size[0], null);
-        g.dispose();
+        BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true); // bilinear
         List<Graph> graphs = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = model.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1])));

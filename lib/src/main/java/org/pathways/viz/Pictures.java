@@ -191,11 +191,6 @@ public final class Pictures {
 
     /** Resizes an image, bilinear or nearest. */
     public static BufferedImage scale(BufferedImage in, int width, int height, boolean smooth) {
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, smooth ? RenderingHints.VALUE_INTERPOLATION_BILINEAR : RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-        g.drawImage(in, 0, 0, width, height, null);
-        g.dispose();
-        return out;
+        return org.pathways.data.Images.resize(in, width, height, smooth);
     }
 }
