@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 /** The {@code pathways} command. */
 @Command(name = "pathways", mixinStandardHelpOptions = true, version = "pathways 0.1.0",
         description = "Spectral clustering of layer-distributed neural representations (Zhang, Yunis, Maire, CVPR 2024).",
-        footer = {"", "The launcher also has: ./pathways test (the test suite), ./pathways lab (JupyterLab on notebooks/),",
-            "./pathways notebooks [--strip] [NAME...] (execute notebooks headless), ./pathways build."},
+        footer = {"", "The launcher also has:",
+            "  ./pathways test                 the test suite, notebooks included",
+            "  ./pathways lab                  JupyterLab on notebooks/",
+            "  ./pathways notebooks [--strip]  execute (or strip) notebooks headless",
+            "  ./pathways build                build the library if sources changed"},
         subcommands = {DemoCommand.class, SegmentCommand.class, SpectralCommand.class, InspectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
