@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.pathways.data.NdData;
 import org.pathways.testing.Golden;
 import static org.pathways.testing.TapAssert.compare;
+import static org.pathways.testing.TapAssert.compareLayers;
 import static org.pathways.testing.TapAssert.shape;
 
 /** CLIP image and text towers against Hugging Face transformers on a tiny random CLIPModel (golden/models/hf_clip). */
@@ -34,12 +35,7 @@ class GoldenClipTest {
             compare(got, "pos_embed", dir, "pos_embed", 2e-5);
             compare(got, "embed", dir, "embeddings", 1e-4);
             compare(got, "pre_norm", dir, "pre_layrnorm_out", 1e-4);
-            for (int i = 0; i < 3; i++) {
-                for (String t : new String[] {"q", "k", "v", "logits"}) compare(got, "blocks." + i + ".attn." + t, dir, "layer" + i + "_" + t, 1e-4);
-                compare(got, "blocks." + i + ".attn.probs", dir, "layer" + i + "_probs", 1e-5);
-                compare(got, "blocks." + i + ".attn.patch_probs", dir, "layer" + i + "_patch_probs", 1e-5);
-                compare(got, "blocks." + i + ".out", dir, "layer" + i + "_out", 1e-4);
-            }
+            compareLayers(got, "blocks.", dir, "layer", 3, true);
             compare(got, "final", dir, "last_hidden_state", 1e-4);
             compare(got, "pooled", dir, "pooler_output", 1e-4);
             compare(got, "image_embeds", dir, "image_embeds", 1e-4);
@@ -58,11 +54,7 @@ class GoldenClipTest {
             Map<String, NDArray> got = taps.captured();
             String dir = BASE + "/text";
             compare(got, "text.embed", dir, "embeddings", 1e-4);
-            for (int i = 0; i < 2; i++) {
-                for (String t : new String[] {"q", "k", "v"}) compare(got, "text.blocks." + i + ".attn." + t, dir, "layer" + i + "_" + t, 1e-4);
-                compare(got, "text.blocks." + i + ".attn.probs", dir, "layer" + i + "_probs", 1e-5);
-                compare(got, "text.blocks." + i + ".out", dir, "layer" + i + "_out", 1e-4);
-            }
+            compareLayers(got, "text.blocks.", dir, "layer", 2, false);
             compare(got, "text.final", dir, "last_hidden_state", 1e-4);
             compare(got, "text.pooled", dir, "pooler_output", 1e-4);
             compare(got, "text_embeds", dir, "text_embeds", 1e-4);

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.pathways.data.NdData;
 import org.pathways.testing.Golden;
 import static org.pathways.testing.TapAssert.compare;
+import static org.pathways.testing.TapAssert.compareLayers;
 import static org.pathways.testing.TapAssert.shape;
 
 /** The DINO-layout ViT against timm on a tiny random checkpoint (golden/models/timm_dino_vit, DINO resampling). */
@@ -37,12 +38,7 @@ class GoldenVisionTransformerTest {
             compare(got, "pos_embed", dir, "pos_embed", 2e-5);
             compare(got, "patch_embed", dir, "patch_embed", 1e-4);
             compare(got, "embed", dir, "tokens_in", 1e-4);
-            for (int i = 0; i < 3; i++) {
-                for (String t : new String[] {"q", "k", "v", "logits"}) compare(got, "blocks." + i + ".attn." + t, dir, "block" + i + "_" + t, 1e-4);
-                compare(got, "blocks." + i + ".attn.probs", dir, "block" + i + "_probs", 1e-5);
-                compare(got, "blocks." + i + ".attn.patch_probs", dir, "block" + i + "_patch_probs", 1e-5);
-                compare(got, "blocks." + i + ".out", dir, "block" + i + "_out", 1e-4);
-            }
+            compareLayers(got, "blocks.", dir, "block", 3, true);
             compare(got, "final", dir, "final_norm", 1e-4);
         }
     }
@@ -63,12 +59,7 @@ class GoldenVisionTransformerTest {
             String dir = base + "/" + size;
             compare(got, "pos_embed", dir, "pos_embed", 2e-5);
             compare(got, "embed", dir, "embeddings", 1e-4);
-            for (int i = 0; i < 2; i++) {
-                for (String t : new String[] {"q", "k", "v", "logits"}) compare(got, "blocks." + i + ".attn." + t, dir, "layer" + i + "_" + t, 1e-4);
-                compare(got, "blocks." + i + ".attn.probs", dir, "layer" + i + "_probs", 1e-5);
-                compare(got, "blocks." + i + ".attn.patch_probs", dir, "layer" + i + "_patch_probs", 1e-5);
-                compare(got, "blocks." + i + ".out", dir, "layer" + i + "_out", 1e-4);
-            }
+            compareLayers(got, "blocks.", dir, "layer", 2, true);
             compare(got, "final", dir, "last_hidden_state", 1e-4);
         }
     }
