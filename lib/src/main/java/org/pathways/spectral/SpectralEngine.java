@@ -173,7 +173,7 @@ public final class SpectralEngine {
         try (NDManager scope = manager.newSubManager()) {
             scope.tempAttachAll(objective.longLived());
             NDArray features = scope.create(x, new Shape(1, objective.channels(), objective.featureHeight(), objective.featureWidth()));
-            NDArray typed = features.toType(objective.dataType(), false);
+            NDArray typed = Constants.owned(features, objective.dataType()); // libtorch-owned, not the Java buffer
             typed.setRequiresGradient(true);
             double loss;
             SpectralObjective.Terms terms;

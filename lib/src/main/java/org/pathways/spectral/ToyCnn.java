@@ -111,11 +111,9 @@ public final class ToyCnn implements FeatureMap {
         return typed(manager.create(v, shape), type);
     }
 
-    /** Casts, freeing the float64 original. */
+    /** Casts into memory that libtorch owns (see {@link Constants#owned}). */
     static NDArray typed(NDArray array, DataType type) {
-        NDArray out = array.toType(type, false);
-        if (out != array) array.close();
-        return out;
+        return Constants.owned(array, type);
     }
 
     private static NDArray uniform(NDManager manager, Random random, Shape shape, int fanIn, DataType type) {
