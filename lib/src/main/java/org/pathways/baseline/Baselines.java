@@ -1,0 +1,327 @@
+package org.pathways.baseline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.pathways.affinity.Graph;
+import org.pathways.eval.KMeansSweep;
+
+/**
+ * The single-affinity baselines of the paper's Table 1 (Sec. 4.1, Appendix B.3), each turning one image's final-layer
+ * features or final attention into region labels per grid cell (row-major, node y*w+x):
+ * <ul>
+ *   <li>{@code kmeans-features}: K-means on the features, k = 2..kMax, the silhouette picks k (the paper's
+ *       "K-Means" rows; the same sweep as our own method's region step, {@link KMeansSweep}).</li>
+ *   <li>{@code ncut-features}, {@code ncut-attention}: "Ncut + K-Means [TokenCut]": every node embedded by the first
+ *       E nontrivial normalised-cut eigenvectors ({@link NormalizedCut}) of TokenCut's binary feature graph or of
+ *       the final attention, then the same k sweep.</li>
+ *   <li>{@code tokencut-features}: TokenCut's own single bipartition (foreground / background).</li>
+ *   <li>{@code maskcut-features}: CutLER's MaskCut, up to 3 foreground masks.</li>
+ * </ul>
+ * {@link #run} is the entry point a batch runner calls.
+ */
+public final class Baselines {
+    public static final String KMEANS_FEATURES = "kmeans-features";
+    public static final String NCUT_FEATURES = "ncut-features";
+    public static final String NCUT_ATTENTION = "ncut-attention";
+    public static final String TOKENCUT_FEATURES = "tokencut-features";
+    public static final String MASKCUT_FEATURES = "maskcut-features";
+    /** The method names {@link #run} knows. */
+    public static final List<String> METHODS = List.of(KMEANS_FEATURES, NCUT_FEATURES, NCUT_ATTENTION, TOKENCUT_FEATURES, MASKCUT_FEATURES);
+
+    /**
+     * Settings of the baselines.
+     *
+     * @param tau          threshold of TokenCut's binary graph for {@code ncut-features} and {@code tokencut-features}
+     * @param maskCutTau   the same threshold for {@code maskcut-features}
+     * @param eps          weight of the edges below the threshold
+     * @param eigenvectors E, the nontrivial eigenvectors that embed the nodes for Ncut + K-means
+     * @param masks        MaskCut's N, the most masks per image
+     * @param restarts     k-means restarts per k (best distortion kept, as sklearn's n_init)
+     */
+    public record Options(double tau, double maskCutTau, double eps, int eigenvectors, int masks, int restarts) {
+        public Options {
+            if (!Double.isFinite(tau) || !Double.isFinite(maskCutTau)) throw new IllegalArgumentException("thresholds must be finite");
+            if (!(eps >= 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("eps must be finite and >= 0, got " + eps);
+            if (eigenvectors < 1) throw new IllegalArgumentException("need at least one eigenvector, got " + eigenvectors);
+            if (masks < 1) throw new IllegalArgumentException("need at least one mask, got " + masks);
+            if (restarts < 1) throw new IllegalArgumentException("need at least one k-means restart, got " + restarts);
+        }
+
+        /**
+         * tau = 0.2 and eps = 1e-5 (TokenCut's defaults, {@link Affinities#TOKENCUT_TAU}), MaskCut tau = 0.15 (CutLER's
+         * published runs, {@link Affinities#MASKCUT_TAU}), E = 15, N = 3 masks (CutLER {@code maskcut.py} line 323,
+         * {@code --N} default 3, and Table 7 of the Pathways paper), 10 k-means restarts (as our own method's
+         * region step, {@code PerImage}).
+         *
+         * <p>E = 15 is our assumption: Appendix B.3 says "we find best results with [a number of] eigenvectors", but
+         * the number was lost from the text we have; 15 matches the K = 15 feature channels of our own method.
+         */
+        public static Options defaults() {
+            return new Options(Affinities.TOKENCUT_TAU, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 15, 3, 10);
+        }
+
+        public Options withEigenvectors(int e) {
+            return new Options(tau, maskCutTau, eps, e, masks, restarts);
+        }
+
+        public Options withMasks(int n) {
+            return new Options(tau, maskCutTau, eps, eigenvectors, n, restarts);
+        }
+
+        public Options withThresholds(double tokenCut, double maskCut, double epsilon) {
+            return new Options(tokenCut, maskCut, epsilon, eigenvectors, masks, restarts);
+        }
+    }
+
+    /**
+     * One image's inputs.
+     *
+     * @param features  N x C final-layer patch features, N = height * width, row-major; needed by every method but
+     *                  {@code ncut-attention}
+     * @param attention the final layer's attention over the same grid; needed by {@code ncut-attention} only, may be
+     *                  null otherwise
+     * @param kMax      the largest k of the k sweeps (the paper sweeps 2..10)
+     * @param seed      k-means seed
+     */
+    public record Inputs(double[][] features, Graph attention, int height, int width, int kMax, long seed, Options options) {
+        public Inputs {
+            if (height < 1 || width < 1) throw new IllegalArgumentException("empty grid " + height + "x" + width);
+            if (kMax < 2) throw new IllegalArgumentException("kMax must be at least 2, got " + kMax);
+            if (options == null) throw new IllegalArgumentException("options are null");
+        }
+
+        public int nodes() {
+            return height * width;
+        }
+    }
+
+    /**
+     * One segmentation: labels per grid cell (row-major), {@code k} distinct regions. The k sweeps give one per k with
+     * {@code selected} marking the silhouette's choice and {@code silhouette} its score; one-shot methods
+     * (TokenCut, MaskCut) give one, selected, with silhouette NaN (they are not chosen by it).
+     */
+    public record Regions(String method, int k, int[] labels, boolean selected, double silhouette) {}
+
+    private Baselines() {}
+
+    /**
+     * Runs one baseline by name ({@link #METHODS}). Feature methods other than {@code kmeans-features} cut TokenCut's
+     * binary cosine graph of the features; {@code ncut-attention} cuts the head-averaged, symmetrised attention as is.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones) or missing inputs
+     */
+    public static List<Regions> run(String method, Inputs in) {
+        Options o = in.options();
+        switch (method == null ? "" : method) {
+            case KMEANS_FEATURES:
+                return kmeans(KMEANS_FEATURES, features(method, in), in.kMax(), o.restarts(), in.seed());
+            case NCUT_FEATURES:
+                return ncut(NCUT_FEATURES, Affinities.tokenCutGraph(features(method, in), o.tau(), o.eps()), o.eigenvectors(), in.kMax(), o.restarts(), in.seed());
+            case NCUT_ATTENTION: {
+                Graph g = in.attention();
+                if (g == null) throw new IllegalArgumentException(method + " needs the final attention graph");
+                if (g.height() != in.height() || g.width() != in.width()) {
+                    throw new IllegalArgumentException(method + ": attention grid " + g.height() + "x" + g.width() + " is not the " + in.height() + "x" + in.width() + " grid");
+                }
+                return ncut(NCUT_ATTENTION, Affinities.attention(g), o.eigenvectors(), in.kMax(), o.restarts(), in.seed());
+            }
+            case TOKENCUT_FEATURES: {
+                int[] labels = tokencut(Affinities.tokenCutGraph(features(method, in), o.tau(), o.eps()));
+                return List.of(new Regions(TOKENCUT_FEATURES, distinct(labels), labels, true, Double.NaN));
+            }
+            case MASKCUT_FEATURES: {
+                int[] labels = maskcut(features(method, in), in.height(), in.width(), o.maskCutTau(), o.eps(), o.masks());
+                return List.of(new Regions(MASKCUT_FEATURES, distinct(labels), labels, true, Double.NaN));
+            }
+            default:
+                throw new IllegalArgumentException("unknown baseline '" + method + "'; known: " + String.join(", ", METHODS));
+        }
+    }
+
+    private static double[][] features(String method, Inputs in) {
+        double[][] f = in.features();
+        if (f == null) throw new IllegalArgumentException(method + " needs the final features");
+        if (f.length != in.nodes()) {
+            throw new IllegalArgumentException(method + ": " + f.length + " feature rows for a " + in.height() + "x" + in.width() + " grid");
+        }
+        return f;
+    }
+
+    /** K-means on {@code points} for k = 2..kMax (at most N - 1), one {@link Regions} per k, the best silhouette selected. */
+    public static List<Regions> kmeans(String method, double[][] points, int kMax, int restarts, long seed) {
+        KMeansSweep.Result sweep = KMeansSweep.sweep(points, 2, kMax, restarts, seed);
+        List<Regions> out = new ArrayList<>();
+        for (KMeansSweep.Fit f : sweep.fits()) out.add(new Regions(method, f.k(), f.labels(), f == sweep.best(), f.silhouette()));
+        return out;
+    }
+
+    /**
+     * Ncut + K-means: node i embedded as (x_1[i], ..., x_E[i]), the first E nontrivial generalized eigenvectors of W
+     * (unscaled, x^T D x = 1 each; using them as they come is our assumption), then {@link #kmeans}.
+     */
+    public static List<Regions> ncut(String method, double[][] w, int eigenvectors, int kMax, int restarts, long seed) {
+        return kmeans(method, spectralEmbedding(w, eigenvectors), kMax, restarts, seed);
+    }
+
+    /** N x E: row i holds node i's entries of the first E nontrivial generalized eigenvectors of W. */
+    public static double[][] spectralEmbedding(double[][] w, int eigenvectors) {
+        NormalizedCut.Eigen eigen = NormalizedCut.smallest(w, eigenvectors);
+        int n = w.length;
+        int e = eigen.count();
+        double[][] points = new double[n][e];
+        for (int c = 0; c < e; c++) for (int i = 0; i < n; i++) points[i][c] = eigen.vectors()[c][i];
+        return points;
+    }
+
+    /**
+     * TokenCut's bipartition (TokenCut {@code object_discovery.py}, {@code ncut}, lines 43-52): the second-smallest
+     * generalized eigenvector x split at its mean (x &gt; mean on one side); the foreground is the side holding the
+     * seed, the entry of largest |x|. Returns 1 for foreground, 0 for background.
+     *
+     * <p>TokenCut then keeps only the seed's connected component for its box ({@code detect_box}); for regions we keep
+     * the whole bipartition, as asked of this baseline (2 regions).
+     */
+    public static int[] tokencut(double[][] w) {
+        double[] x = NormalizedCut.fiedler(w);
+        boolean[] side = aboveMean(x);
+        int seed = NormalizedCut.firstPeak(x, true);
+        int[] labels = new int[x.length];
+        for (int i = 0; i < x.length; i++) labels[i] = side[i] == side[seed] ? 1 : 0;
+        return labels;
+    }
+
+    /**
+     * CutLER's MaskCut (Wang et al., "Cut and Learn", CVPR 2023; {@code maskcut/maskcut.py}, {@code maskcut_forward},
+     * lines 81-158 at commit cca0a27), up to {@code masks} rounds over the h x w grid. Each round:
+     * <ol>
+     *   <li>the binary cosine graph ({@link Affinities#binarise}, threshold tau) of the features with the patches
+     *       already taken zeroed (CutLER {@code get_masked_affinity_matrix}, lines 71-79): a zero feature has cosine 0
+     *       with every patch, so its edges drop to eps (for tau &ge; 0). We zero those rows and columns of the
+     *       similarities computed once, which is the same graph;</li>
+     *   <li>the second-smallest generalized eigenvector x split at its mean (lines 58-62);</li>
+     *   <li>the foreground side: the side holding the seed argmax |x| (line 116), flipped when it covers 3 or 4 of
+     *       the grid's corner cells ({@code check_num_fg_corners}, lines 64-69, {@code nc >= 3}, lines 112-114);</li>
+     *   <li>the mask: the 4-connected component of the foreground holding the new seed, argmax x, or argmax -x after
+     *       a flip (lines 118-128; {@code detect_box} labels components with {@code scipy.ndimage.label}'s default
+     *       cross-shaped structure);</li>
+     *   <li>from the second round on, a mask with IoU &gt; 0.5 against the previous round's mask, or covering at most
+     *       1% of the grid, is emptied (lines 135-140);</li>
+     *   <li>the patches of earlier masks are removed from it (lines 144-148), and it is added to the taken patches.</li>
+     * </ol>
+     * The eigenvector is oriented with its seed positive, so the side x &gt; mean is the seed's side. CutLER applies
+     * the corner test to x &gt; mean whatever sign {@code eigh} returned; when the seed came out negative its code ends
+     * with the seed's side either way, so there the corner rule never acts. Our fixed orientation makes the rule
+     * act whenever the seed's side covers most corners, the object-centric bias it is meant for (our reading).
+     *
+     * <p>We stop at the first empty mask. CutLER instead keeps going with the taken patches unchanged (its next round
+     * repeats the same cut and compares it with the empty mask); stopping is our simplification.
+     *
+     * @return labels per grid cell: 0 background, i for the i-th mask (earlier masks win, they do not overlap)
+     */
+    public static int[] maskcut(double[][] features, int height, int width, double tau, double eps, int masks) {
+        int n = height * width;
+        if (features.length != n) throw new IllegalArgumentException(features.length + " features for a " + height + "x" + width + " grid");
+        if (n < 2) throw new IllegalArgumentException("MaskCut needs at least 2 patches");
+        double[][] sim = Affinities.cosineAffinity(features);
+        boolean[] taken = new boolean[n];
+        boolean[] previous = null;
+        int[] labels = new int[n];
+        for (int round = 0; round < masks; round++) {
+            double[][] masked = new double[n][];
+            for (int i = 0; i < n; i++) {
+                masked[i] = taken[i] ? new double[n] : sim[i].clone();
+                if (!taken[i]) for (int j = 0; j < n; j++) if (taken[j]) masked[i][j] = 0;
+            }
+            double[] x = NormalizedCut.fiedler(Affinities.binarise(masked, tau, eps));
+            int peak = NormalizedCut.firstPeak(x, true);
+            if (x[peak] < 0) for (int i = 0; i < n; i++) x[i] = -x[i]; // seed positive (fiedler() already is)
+            boolean[] side = aboveMean(x); // holds the seed, the largest x
+            int seed;
+            if (cornersIn(side, height, width) >= 3 || !side[peak]) {
+                for (int i = 0; i < n; i++) side[i] = !side[i];
+                double[] negated = new double[n];
+                for (int i = 0; i < n; i++) negated[i] = -x[i];
+                seed = NormalizedCut.firstPeak(negated, false);
+            } else {
+                seed = NormalizedCut.firstPeak(x, false);
+            }
+            boolean[] mask = component(side, seed, height, width);
+            int size = count(mask);
+            if (round >= 1 && (iou(previous, mask) > 0.5 || (double) size / n <= 0.01)) break;
+            boolean any = false;
+            for (int i = 0; i < n; i++) {
+                if (mask[i] && !taken[i]) {
+                    labels[i] = round + 1;
+                    any = true;
+                }
+            }
+            if (!any) break;
+            for (int i = 0; i < n; i++) taken[i] |= mask[i];
+            previous = mask;
+        }
+        return labels;
+    }
+
+    /** x_i &gt; mean(x), as TokenCut's and CutLER's {@code second_smallest_vec > avg}. */
+    static boolean[] aboveMean(double[] x) {
+        double mean = 0;
+        for (double v : x) mean += v;
+        mean /= x.length;
+        boolean[] side = new boolean[x.length];
+        for (int i = 0; i < x.length; i++) side[i] = x[i] > mean;
+        return side;
+    }
+
+    /** How many of the grid's four corner cells are set (CutLER {@code check_num_fg_corners}). */
+    static int cornersIn(boolean[] side, int height, int width) {
+        int[] corners = {0, width - 1, (height - 1) * width, height * width - 1};
+        int c = 0;
+        for (int i : corners) if (side[i]) c++;
+        return c;
+    }
+
+    /** The 4-connected component of {@code set} holding {@code seed} (empty when the seed is not in the set). */
+    static boolean[] component(boolean[] set, int seed, int height, int width) {
+        boolean[] out = new boolean[set.length];
+        if (!set[seed]) return out;
+        int[] stack = new int[set.length];
+        int top = 0;
+        stack[top++] = seed;
+        out[seed] = true;
+        while (top > 0) {
+            int p = stack[--top];
+            int y = p / width;
+            int x = p % width;
+            int[] next = {y > 0 ? p - width : -1, y < height - 1 ? p + width : -1, x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1};
+            for (int q : next) {
+                if (q >= 0 && set[q] && !out[q]) {
+                    out[q] = true;
+                    stack[top++] = q;
+                }
+            }
+        }
+        return out;
+    }
+
+    static double iou(boolean[] a, boolean[] b) {
+        int inter = 0;
+        int union = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] && b[i]) inter++;
+            if (a[i] || b[i]) union++;
+        }
+        return union == 0 ? 0 : (double) inter / union;
+    }
+
+    private static int count(boolean[] mask) {
+        int c = 0;
+        for (boolean b : mask) if (b) c++;
+        return c;
+    }
+
+    /** The number of distinct labels. */
+    static int distinct(int[] labels) {
+        return (int) Arrays.stream(labels).distinct().count();
+    }
+}
