@@ -8,11 +8,14 @@ import picocli.CommandLine.Option;
 
 /** Which graphs to use: the backbone, its weights and input size (demo and segment). */
 final class BackboneOptions {
-    @Option(names = "--backbone", defaultValue = "pixels", description = "Graph source (default: ${DEFAULT-VALUE}; known: pixels, dino-vits16, dino-vits8, dino-vitb16, dino-vitb8).")
+    @Option(names = "--backbone", defaultValue = "pixels", description = "Graph source (default: ${DEFAULT-VALUE}; known: pixels, dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16).")
     String backbone;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "Checkpoint (.safetensors) of a model backbone (default: $PATHWAYS_WEIGHTS_DIR or ~/.cache/pathways/weights/<backbone>.safetensors, where data-scripts/fetch-weights.sh puts it).")
     Path weights;
+
+    @Option(names = "--model-config", paramLabel = "FILE", description = "Hugging Face config.json describing the checkpoint, when its sizes differ from the preset's (e.g. a small test model).")
+    Path modelConfig;
 
     @Option(names = "--vit-resize", defaultValue = "paper", description = "ViT input size: paper (short side 448, aspect kept) or authors (480 x 480, the authors' code) (default: ${DEFAULT-VALUE}).")
     String resize;
@@ -38,7 +41,7 @@ final class BackboneOptions {
             case "authors" -> VitBackbone.Resize.AUTHORS;
             default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + resize + "': expected paper or authors");
         };
-        Backbone b = Backbones.create(backbone, weights, mode, positionMode(positions));
+        Backbone b = Backbones.create(backbone, weights, mode, positionMode(positions), modelConfig);
         return b instanceof VitBackbone vit && graphTopK > 0 ? vit.withGraphTopK(graphTopK) : b;
     }
 }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * {@link InvalidInputException} whose one-line message names the file, and {@link #check}/{@link #problems} find
  * every such file ahead of a long batch.
  */
-public final class VocDataset {
+public final class VocDataset implements LabelledImages {
     /** Class names by id. */
     public static final List<String> CLASSES = List.of("background", "aeroplane", "bicycle", "bird", "boat", "bottle",
             "bus", "car", "cat", "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person", "pottedplant",
@@ -27,10 +27,8 @@ public final class VocDataset {
     public static final int IGNORE = 255;
 
     /** One image with its class id per pixel (y * width + x; 0..20 or {@link #IGNORE}). */
-    public record Sample(String id, BufferedImage image, int[] labels, int height, int width) {
-        public Sample {
-            if (labels.length != height * width) throw new IllegalArgumentException(labels.length + " labels for " + width + "x" + height);
-        }
+    public static LabelledImage sample(String id, BufferedImage image, int[] labels) {
+        return new LabelledImage(id, image, labels);
     }
 
     private final Path root;
@@ -127,6 +125,22 @@ public final class VocDataset {
     }
 
     /** The split's image ids, in file order. */
+    @Override
+    public String name() {
+        return "voc2012-" + split;
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    @Override
+    public List<String> labelNames() {
+        return CLASSES;
+    }
+
+    @Override
     public List<String> ids() {
         return ids;
     }
@@ -145,7 +159,8 @@ public final class VocDataset {
      * @throws InvalidInputException one line naming the file: a missing image or mask, an unreadable file, a
      *     mask that is not indexed, of another size than its image, or with a value that is no VOC class
      */
-    public Sample load(String id) {
+    @Override
+    public LabelledImage load(String id) {
         if (!isPlainName(id)) throw new InvalidInputException(root + ": '" + id + "' is not an image id");
         Path jpg = imageFile(id);
         Path png = maskFile(id);
@@ -165,7 +180,7 @@ public final class VocDataset {
                         + " is no VOC class (0.." + (CLASSES.size() - 1) + ", or " + IGNORE + " = ignore)");
             }
         }
-        return new Sample(id, image, labels, mask.height(), mask.width());
+        return new LabelledImage(id, image, labels);
     }
 
     /** The one-line problem with an id's files, or null if it loads. Reads both files, so it finds corrupt ones too. */

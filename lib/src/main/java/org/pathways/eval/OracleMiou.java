@@ -12,8 +12,7 @@ public final class OracleMiou {
     public static final int IGNORE = 255;
     private static final int LABELS = 256;
 
-    private final long[] intersections = new long[LABELS];
-    private final long[] unions = new long[LABELS];
+    private final IouCounts totals = new IouCounts();
     private int images;
 
     /** Relabels each predicted region with the ground-truth label it overlaps most (ignore pixels excluded). */
@@ -39,37 +38,17 @@ public final class OracleMiou {
         return out;
     }
 
+    /** The image's per-label counts after each region takes its majority label. */
+    public static IouCounts counts(int[] regions, int[] truth) {
+        return IouCounts.of(assignLabels(regions, truth), truth);
+    }
+
     /** Per-image oracle mIoU; also adds the image to the data-set totals. */
     public double add(int[] regions, int[] truth) {
-        int[] predicted = assignLabels(regions, truth);
-        long[] inter = new long[LABELS];
-        long[] union = new long[LABELS];
-        boolean[] present = new boolean[LABELS];
-        for (int i = 0; i < truth.length; i++) {
-            int t = truth[i];
-            if (t == IGNORE) continue;
-            present[t] = true;
-            int p = predicted[i];
-            if (p == t) {
-                inter[t]++;
-                union[t]++;
-            } else {
-                union[t]++;
-                if (p != IGNORE) union[p]++;
-            }
-        }
-        double sum = 0;
-        int count = 0;
-        for (int l = 0; l < LABELS; l++) {
-            intersections[l] += inter[l];
-            unions[l] += union[l];
-            if (present[l]) {
-                sum += (double) inter[l] / union[l];
-                count++;
-            }
-        }
+        IouCounts image = counts(regions, truth);
+        totals.add(image);
         images++;
-        return count == 0 ? Double.NaN : sum / count;
+        return image.miou();
     }
 
     /** Oracle mIoU of one image. */
@@ -79,15 +58,7 @@ public final class OracleMiou {
 
     /** Data-set mIoU: mean over labels of summed intersections over summed unions. */
     public double datasetMiou() {
-        double sum = 0;
-        int count = 0;
-        for (int l = 0; l < LABELS; l++) {
-            if (unions[l] > 0) {
-                sum += (double) intersections[l] / unions[l];
-                count++;
-            }
-        }
-        return count == 0 ? Double.NaN : sum / count;
+        return totals.miou();
     }
 
     public int images() {

@@ -25,9 +25,15 @@ public final class Backbones {
 
     /** @param positions overrides a ViT preset's position-embedding mode (null: the preset's) */
     public static Backbone create(String name, Path weights, VitBackbone.Resize resize, PositionalEmbedding.Mode positions) {
+        return create(name, weights, resize, positions, null);
+    }
+
+    /** @param configJson a Hugging Face config.json that describes the checkpoint (null: the preset's sizes) */
+    public static Backbone create(String name, Path weights, VitBackbone.Resize resize, PositionalEmbedding.Mode positions, Path configJson) {
         if (name.equals("pixels")) return new PixelsBackbone(PixelsBackbone.Config.defaults());
+        if (configJson != null && !java.nio.file.Files.isRegularFile(configJson)) throw new InvalidInputException(configJson + ": no such model config");
         Path file = weights != null ? weights : VitBackbone.defaultWeights(name);
-        Tower tower = tower(name, file, null, positions, message -> System.err.println("pathways: warning: " + message));
+        Tower tower = tower(name, file, configJson, positions, message -> System.err.println("pathways: warning: " + message));
         VitBackbone backbone = new VitBackbone(name, tower.patch(), file, resize, tower.loader());
         // MAE in the paper: 224 x 224 input, queries and keys upsampled to the other backbones' grid (App. B.1)
         return name.startsWith("mae-") && resize == VitBackbone.Resize.PAPER ? backbone.withQueryKeyUpsampling(224) : backbone;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.pathways.data.InvalidInputException;
 
@@ -158,6 +159,110 @@ public final class Clip implements ImageTower {
     /** CLIP's logit scale, exp(logit_scale). */
     public double logitScale() {
         return Math.exp(weights.get("logit_scale").toType(DataType.FLOAT64, false).getDouble());
+    }
+
+    /** Text embeddings (CLIP's text_embeds, not normalised) of each text, one row per text, in batches of 64. */
+    public double[][] embedTexts(ClipTokenizer tokenizer, List<String> texts) {
+        double[][] out = new double[texts.size()][];
+        for (int start = 0; start < texts.size(); start += 64) {
+            List<String> batch = texts.subList(start, Math.min(texts.size(), start + 64));
+            int[][] encoded = new int[batch.size()][];
+            int length = 0;
+            for (int b = 0; b < encoded.length; b++) {
+                encoded[b] = tokenizer.encode(batch.get(b));
+                if (encoded[b].length > config.maxPositions()) encoded[b] = java.util.Arrays.copyOf(encoded[b], config.maxPositions());
+                length = Math.max(length, encoded[b].length);
+            }
+            int[][] ids = new int[encoded.length][length];
+            int[][] mask = new int[encoded.length][length];
+            for (int b = 0; b < encoded.length; b++) {
+                java.util.Arrays.fill(ids[b], config.eosTokenId()); // padding after EOS; the mask hides it
+                for (int i = 0; i < encoded[b].length; i++) {
+                    ids[b][i] = encoded[b][i];
+                    mask[b][i] = 1;
+                }
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                Taps taps = new Taps(scope, "text_embeds");
+                encodeText(ids, mask, taps);
+                NDArray e = taps.captured().get("text_embeds");
+                int d = (int) e.getShape().get(1);
+                float[] values = e.toFloatArray();
+                for (int b = 0; b < encoded.length; b++) {
+                    out[start + b] = new double[d];
+                    for (int c = 0; c < d; c++) out[start + b][c] = values[b * d + c];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * MaskCLIP's dense features (Zhou et al., ECCV 2022, as the paper's App. D.1 uses them): the last layer's value
+     * vectors (tap {@code blocks.<last>.attn.v}, shape (1, heads, 1 + h*w, d)) through that layer's output
+     * projection, the post-layernorm and the visual projection, skipping the residual and the MLP; so every patch
+     * gets a vector in the joint image-text space. Returns (h*w) x projectionDim values, row-major, CLS dropped.
+     */
+    public float[] denseEmbeddings(NDArray lastValues) {
+        Shape s = lastValues.getShape();
+        int last = config.vision().depth() - 1;
+        String w = "vision_model.encoder.layers." + last + ".";
+        try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(weights.values().toArray(new NDArray[0]));
+            NDArray v = lastValues.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3)); // (1, T, dim)
+            NDArray x = Layers.linear(weights, v, w + "self_attn.out_proj");
+            x = Layers.layerNorm(weights, x, "vision_model.post_layernorm", config.vision().layerNormEps());
+            x = Layers.linear(weights, x, "visual_projection");
+            return x.get(":, 1:, :").toFloatArray();
+        }
+    }
+
+    /**
+     * Random weights with the real Hugging Face key names (tests and the offline notebooks): N(0, 0.02) matrices,
+     * zero biases, unit LayerNorm, logit scale ln(100) as in the released model.
+     */
+    public static Map<String, SafeTensors.Tensor> randomWeights(Config config, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        Map<String, SafeTensors.Tensor> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+            long n = 1;
+            for (long d : e.getValue()) n *= d;
+            float[] v = new float[(int) n];
+            String key = e.getKey();
+            boolean norm = (key.contains("norm") || key.contains("layrnorm")) && key.endsWith(".weight");
+            boolean bias = key.endsWith(".bias");
+            for (int i = 0; i < v.length; i++) v[i] = norm ? 1 : bias ? 0 : (float) (0.02 * random.nextGaussian());
+            if (key.equals("logit_scale")) v[0] = (float) Math.log(100);
+            out.put(key, new SafeTensors.Tensor(key, "F32", e.getValue(), v));
+        }
+        return out;
+    }
+
+    /** A Hugging Face {@code config.json} for a config, as {@link Config#fromHuggingFace} reads it. */
+    public static String huggingFaceConfig(Config c) {
+        JsonObject root = new JsonObject();
+        root.addProperty("projection_dim", c.projectionDim());
+        JsonObject v = towerJson(c.vision());
+        v.addProperty("patch_size", c.patch());
+        v.addProperty("image_size", c.imageSize());
+        JsonObject t = towerJson(c.text());
+        t.addProperty("vocab_size", c.vocab());
+        t.addProperty("max_position_embeddings", c.maxPositions());
+        t.addProperty("eos_token_id", c.eosTokenId());
+        root.add("vision_config", v);
+        root.add("text_config", t);
+        return root.toString();
+    }
+
+    private static JsonObject towerJson(Tower t) {
+        JsonObject o = new JsonObject();
+        o.addProperty("hidden_size", t.dim());
+        o.addProperty("num_hidden_layers", t.depth());
+        o.addProperty("num_attention_heads", t.heads());
+        o.addProperty("intermediate_size", t.hidden());
+        o.addProperty("layer_norm_eps", t.layerNormEps());
+        o.addProperty("hidden_act", "quick_gelu");
+        return o;
     }
 
     /** Image tower on a normalised (1, 3, H, W) image, H and W multiples of the patch size. */

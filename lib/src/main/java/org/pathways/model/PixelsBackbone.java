@@ -42,6 +42,11 @@ public final class PixelsBackbone implements Backbone {
     }
 
     private final Config config;
+    /** The baselines' graph is the finest with at most this many nodes, about a ViT's patch grid at 448. */
+    public static final int FINAL_LAYER_NODES = 1100;
+
+    private BufferedImage lastImage; // the last image's baseline graph, kept for finalLayer
+    private Graph lastFinest;
 
     public PixelsBackbone(Config config) {
         this.config = config;
@@ -84,10 +89,17 @@ public final class PixelsBackbone implements Backbone {
             if (!seen.add(g[0] + "x" + g[1])) continue; // a small image can map two sides to one grid
             graphs.add(graphAt(integral, height, width, g[0], g[1]));
         }
+        lastImage = image;
+        lastFinest = graphs.get(0);
+        for (Graph g : graphs) if (g.nodes() <= FINAL_LAYER_NODES) lastFinest = g;
+
         return graphs;
     }
 
-    private Graph graphAt(double[][] integral, int height, int width, int rows, int cols) {
+    /** Mean CIELAB colour and centre position (in short-side units) of every cell of a rows x cols grid. */
+    private record Cells(double[][] colour, double[][] position) {}
+
+    private static Cells cells(double[][] integral, int height, int width, int rows, int cols) {
         int n = rows * cols;
         double[][] colour = new double[n][3];
         double[][] position = new double[n][2];
@@ -104,6 +116,42 @@ public final class PixelsBackbone implements Backbone {
                 position[i][1] = (gx + 0.5) / unit;
             }
         }
+        return new Cells(colour, position);
+    }
+
+    /**
+     * The baselines' "final layer" for this weight-free backbone: the finest graph of at most
+     * {@link #FINAL_LAYER_NODES} nodes (exact eigen-solvers are cubic in it), and as features each
+     * cell's colour and position scaled like the bilateral head (colour / sigma_c, position / sigma_p), centred so
+     * that cosine similarity compares deviations from the image mean.
+     */
+    @Override
+    public FinalLayer finalLayer(BufferedImage image) {
+        if (image != lastImage) graphs(image);
+        Graph finest = lastFinest;
+        double[][] lab = Images.lab(image);
+        double[][] integral = new double[3][];
+        for (int c = 0; c < 3; c++) integral[c] = integralImage(lab[c], image.getHeight(), image.getWidth());
+        Cells cells = cells(integral, image.getHeight(), image.getWidth(), finest.height(), finest.width());
+        Head last = config.heads().get(config.heads().size() - 1);
+        double sp = Double.isInfinite(last.positionSigma()) ? 1 : last.positionSigma();
+        int n = finest.nodes();
+        double[][] features = new double[n][5];
+        double[] mean = new double[5];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) features[i][c] = cells.colour()[i][c] / last.colourSigma();
+            for (int c = 0; c < 2; c++) features[i][3 + c] = cells.position()[i][c] / sp;
+            for (int c = 0; c < 5; c++) mean[c] += features[i][c] / n;
+        }
+        for (double[] f : features) for (int c = 0; c < 5; c++) f[c] -= mean[c];
+        return new FinalLayer(finest.height(), finest.width(), features, finest);
+    }
+
+    private Graph graphAt(double[][] integral, int height, int width, int rows, int cols) {
+        int n = rows * cols;
+        Cells cells = cells(integral, height, width, rows, cols);
+        double[][] colour = cells.colour();
+        double[][] position = cells.position();
         List<Head> heads = config.heads();
         float[] values = new float[heads.size() * n * n];
         for (int h = 0; h < heads.size(); h++) {

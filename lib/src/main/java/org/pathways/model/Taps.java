@@ -40,6 +40,11 @@ public final class Taps {
         }
     }
 
+    /** Whether {@code pattern} (same syntax as the constructor's) matches the tap name. */
+    public static boolean matches(String pattern, String name) {
+        return new Taps(null, pattern).wants(name);
+    }
+
     /** Whether a tap of this name was asked for (lets a model skip work nobody wants). */
     public boolean wants(String name) {
         for (Pattern p : patterns) if (p.matcher(name).matches()) return true;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.pathways.affinity.Graph;
 import org.pathways.data.InvalidInputException;
@@ -48,6 +49,10 @@ public final class VitBackbone implements Backbone {
     private ImageTower model;
     private int modelInput; // > 0: run the model at modelInput x modelInput, upsample q and k to the paper grid
     private int topK;       // > 0: keep each row's topK affinities, sparsely, as soon as a layer's graph is made
+    private List<String> extraTaps = List.of();
+    private BiConsumer<ImageTower, Map<String, NDArray>> extraReader;
+    private BufferedImage lastImage;    // the image whose final layer is cached
+    private FinalLayer lastFinal;
 
     /** @param loader loads the model (once, on first use) into the given manager */
     public VitBackbone(String name, int patch, Path weights, Resize resize, Function<NDManager, ImageTower> loader) {
@@ -73,6 +78,22 @@ public final class VitBackbone implements Backbone {
     public VitBackbone withGraphTopK(int k) {
         this.topK = k;
         return this;
+    }
+
+    /**
+     * Also captures {@code patterns} on every forward pass of {@link #graphs} and hands them, with the model, to
+     * {@code reader} while they are alive (e.g. CLIP's last value vectors for MaskCLIP-style dense features).
+     */
+    public VitBackbone onForward(List<String> patterns, BiConsumer<ImageTower, Map<String, NDArray>> reader) {
+        this.extraTaps = List.copyOf(patterns);
+        this.extraReader = reader;
+        return this;
+    }
+
+    /** The loaded model (loads it on first use). */
+    public ImageTower tower() {
+        if (model == null) model = loader.apply(manager);
+        return model;
     }
 
     /** A DINO-layout ViT preset (or any {@link VisionTransformer.Config}). */
@@ -114,8 +135,14 @@ public final class VitBackbone implements Backbone {
     }
 
     @Override
+    public FinalLayer finalLayer(BufferedImage image) {
+        if (image != lastImage || lastFinal == null) graphs(image);
+        return lastFinal;
+    }
+
+    @Override
     public List<Graph> graphs(BufferedImage image) {
-        if (model == null) model = loader.apply(manager);
+        tower();
         int[] grid = inputSize(image.getHeight(), image.getWidth());
         int h0 = grid[0] / patch;
         int w0 = grid[1] / patch;
@@ -124,8 +151,20 @@ public final class VitBackbone implements Backbone {
         List<Graph> graphs = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = model.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1])));
-            Taps taps = modelInput > 0 ? new Taps(scope, "blocks.*.attn.q", "blocks.*.attn.k") : new Taps(scope, "blocks.*.attn.patch_probs");
+            List<String> patterns = new ArrayList<>(modelInput > 0 ? List.of("blocks.*.attn.q", "blocks.*.attn.k") : List.of("blocks.*.attn.patch_probs"));
+            patterns.add("final");
+            patterns.addAll(extraTaps);
+            Taps taps = new Taps(scope, patterns.toArray(new String[0]));
             model.forward(input, taps);
+            NDArray finalTokens = taps.captured().remove("final");
+            double[][] finalFeatures = patchFeatures(finalTokens, size[0] / patch, size[1] / patch, h0, w0);
+            if (extraReader != null) {
+                Map<String, NDArray> extras = new java.util.LinkedHashMap<>();
+                for (String name : List.copyOf(taps.captured().keySet())) {
+                    if (extraTaps.stream().anyMatch(p -> Taps.matches(p, name))) extras.put(name, taps.captured().remove(name));
+                }
+                extraReader.accept(model, extras);
+            }
             if (modelInput > 0) {
                 Map<String, NDArray> qk = taps.captured();
                 for (int layer = 0; qk.containsKey("blocks." + layer + ".attn.q"); layer++) {
@@ -139,8 +178,27 @@ public final class VitBackbone implements Backbone {
                     e.getValue().close(); // free this layer's dense attention now
                 }
             }
+            lastImage = image;
+            lastFinal = new FinalLayer(h0, w0, finalFeatures, graphs.get(graphs.size() - 1));
         }
         return graphs;
+    }
+
+    /** The final tokens' patch part (CLS dropped) as N x d rows, resampled to the graph grid when the model ran smaller. */
+    private static double[][] patchFeatures(NDArray tokens, int h, int w, int h0, int w0) {
+        float[] all = tokens.toFloatArray();
+        int d = (int) tokens.getShape().get(2);
+        int n0 = h0 * w0;
+        double[][] out = new double[n0][d];
+        if (h == h0 && w == w0) {
+            for (int p = 0; p < n0; p++) for (int c = 0; c < d; c++) out[p][c] = all[(1 + p) * d + c];
+            return out;
+        }
+        double[] grid = new double[d * h * w];
+        for (int p = 0; p < h * w; p++) for (int c = 0; c < d; c++) grid[c * h * w + p] = all[(1 + p) * d + c];
+        double[] up = PositionalEmbedding.resample(grid, d, h, w, h0, w0, PositionalEmbedding.Mode.SIZE);
+        for (int p = 0; p < n0; p++) for (int c = 0; c < d; c++) out[p][c] = up[c * n0 + p];
+        return out;
     }
 
     /**

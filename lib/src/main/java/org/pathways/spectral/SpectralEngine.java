@@ -1,12 +1,10 @@
 package org.pathways.spectral;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -151,12 +149,11 @@ public final class SpectralEngine {
     /** One forward and backward pass; adds the parameters' gradients into {@code accumulated}; returns the loss. */
     static double passInto(SpectralObjective objective, FeatureMap features, List<NDArray> accumulated) {
         NDList parameters = features.parameters();
-        double loss;
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        double loss = Autograd.collect(collector -> {
             NDArray value = objective.evaluate(features.logits().softmax(1)).loss();
             collector.backward(value);
-            loss = value.toType(DataType.FLOAT64, false).getDouble();
-        }
+            return value.toType(DataType.FLOAT64, false).getDouble();
+        });
         for (int i = 0; i < parameters.size(); i++) {
             NDArray g = parameters.get(i).getGradient();
             accumulated.get(i).addi(g);
@@ -175,13 +172,12 @@ public final class SpectralEngine {
             NDArray features = scope.create(x, new Shape(1, objective.channels(), objective.featureHeight(), objective.featureWidth()));
             NDArray typed = Constants.owned(features, objective.dataType()); // libtorch-owned, not the Java buffer
             typed.setRequiresGradient(true);
-            double loss;
-            SpectralObjective.Terms terms;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                terms = objective.evaluate(typed);
-                collector.backward(terms.loss());
-                loss = terms.loss().toType(DataType.FLOAT64, false).getDouble();
-            }
+            SpectralObjective.Terms terms = Autograd.collect(collector -> {
+                SpectralObjective.Terms t = objective.evaluate(typed);
+                collector.backward(t.loss());
+                return t;
+            });
+            double loss = terms.loss().toType(DataType.FLOAT64, false).getDouble();
             double[] grad = typed.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
             return new Gradient(loss, grad, objective.eigenvaluesInGraphOrder(terms), objective.orthoSquaresInGraphOrder(terms));
         }

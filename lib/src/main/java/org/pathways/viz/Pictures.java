@@ -128,6 +128,39 @@ public final class Pictures {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
+    /**
+     * Lines of y against x, one per series (a series of one point is drawn as a marker), e.g. mIoU against the
+     * number of clusters (paper Fig. 4).
+     */
+    public static BufferedImage lineChart(String title, String xTitle, String yTitle, java.util.Map<String, double[][]> series) {
+        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendVisible(true);
+        int i = 0;
+        for (java.util.Map.Entry<String, double[][]> e : series.entrySet()) {
+            double[] x = e.getValue()[0];
+            double[] y = e.getValue()[1];
+            if (x.length == 0) continue;
+            XYSeries s = chart.addSeries(e.getKey(), x, y);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(PALETTE[i % PALETTE.length]);
+            s.setMarkerColor(PALETTE[i % PALETTE.length]);
+            if (x.length == 1) s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            i++;
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** One bar per category, e.g. per-class IoU (paper Fig. 12). */
+    public static BufferedImage barChart(String title, String yTitle, java.util.List<String> categories, double[] values) {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(760).height(420).title(title).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(60);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.addSeries(yTitle, categories, java.util.Arrays.stream(values).boxed().toList());
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
     /** The loss after each optimiser update. */
     public static BufferedImage lossChart(double[] lossPerUpdate) {
         XYChart chart = new XYChartBuilder().width(480).height(320).title("Spectral loss").xAxisTitle("optimiser update").yAxisTitle("loss").build();

@@ -47,7 +47,7 @@ class VocDatasetTest {
         Set<String> sizes = new HashSet<>();
         Set<Integer> seen = new HashSet<>();
         for (String id : data.ids()) {
-            VocDataset.Sample s = data.load(id);
+            LabelledImages.LabelledImage s = data.load(id);
             assertEquals(id, s.id());
             assertEquals(s.width(), s.image().getWidth());
             assertEquals(s.height(), s.image().getHeight());
@@ -81,7 +81,7 @@ class VocDatasetTest {
         assertEquals(8, cm.getPixelSize());
         assertEquals(0xe0e0c0, cm.getRGB(255) & 0xffffff);
         int[] indices = raw.getRaster().getSamples(0, 0, raw.getWidth(), raw.getHeight(), 0, (int[]) null);
-        VocDataset.Sample s = VocDataset.open(voc, "val").load("2007_000001");
+        LabelledImages.LabelledImage s = VocDataset.open(voc, "val").load("2007_000001");
         assertArrayEquals(indices, s.labels());
         // every pixel's colour is the VOC colour of its class
         for (int i = 0; i < indices.length; i += 37) {
@@ -156,7 +156,7 @@ class VocDatasetTest {
     void maskOfAnotherSizeIsRefused() throws IOException {
         Path voc = SampleVoc.write(tmp, 1, 4);
         VocDataset data = VocDataset.open(voc, "val");
-        VocDataset.Sample s = data.load("2007_000001");
+        LabelledImages.LabelledImage s = data.load("2007_000001");
         Path png = voc.resolve("SegmentationClass/2007_000001.png");
         VocMasks.write(png, new int[s.width() * (s.height() + 1)], s.width(), s.height() + 1);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> data.load("2007_000001"));
@@ -191,7 +191,7 @@ class VocDatasetTest {
     void rgbMaskIsRefusedButGreyIsRead() throws IOException {
         Path voc = SampleVoc.write(tmp, 1, 4);
         VocDataset data = VocDataset.open(voc, "val");
-        VocDataset.Sample s = data.load("2007_000001");
+        LabelledImages.LabelledImage s = data.load("2007_000001");
         Path png = voc.resolve("SegmentationClass/2007_000001.png");
         // the same mask, in VOC colours, but as RGB: the classes are only recoverable by colour
         BufferedImage rgb = new BufferedImage(s.width(), s.height(), BufferedImage.TYPE_INT_RGB);
@@ -211,7 +211,7 @@ class VocDatasetTest {
     void valuesThatAreNoVocClassAreRefused() throws IOException {
         Path voc = SampleVoc.write(tmp, 1, 4);
         VocDataset data = VocDataset.open(voc, "val");
-        VocDataset.Sample s = data.load("2007_000001");
+        LabelledImages.LabelledImage s = data.load("2007_000001");
         int[] labels = s.labels().clone();
         labels[3 * s.width() + 5] = 21;
         Path png = voc.resolve("SegmentationClass/2007_000001.png");

@@ -1,0 +1,219 @@
+package org.pathways.cli;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pathways.baseline.Baselines;
+import org.pathways.data.InvalidInputException;
+import org.pathways.data.LabelledImages;
+import org.pathways.data.SampleVoc;
+import org.pathways.data.VocDataset;
+import org.pathways.eval.OpenVocabulary;
+import org.pathways.model.Backbone;
+import org.pathways.model.ClipTokenizer;
+import org.pathways.model.VitBackbone;
+import org.pathways.pipeline.DatasetRunner;
+import org.pathways.pipeline.OpenVocabSegmentation;
+import org.pathways.pipeline.OpenVocabTable;
+import org.pathways.pipeline.PerImage;
+import org.pathways.pipeline.RegionQuality;
+import org.pathways.pipeline.RegionTable;
+import org.pathways.pipeline.ResultLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Batch experiments over a data set, resumable (see {@link ResultLog}). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs an experiment of the paper over a data set, image by image, resumable after a crash or Ctrl-C.",
+        subcommands = {RunCommand.PerImageRun.class, RunCommand.OpenVocabRun.class})
+final class RunCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Options every data-set run shares. */
+    static final class DataOptions {
+        @Option(names = "--dataset", defaultValue = "voc", description = "voc (PASCAL VOC 2012, from data-scripts/fetch-voc.sh) or sample-voc (a tiny generated set in the VOC layout, for trying things offline; its numbers mean nothing) (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Data set folder (default: $PATHWAYS_DATA_DIR/voc or ~/.cache/pathways/data/voc, where data-scripts/fetch-voc.sh puts it).")
+        Path data;
+
+        @Option(names = "--split", defaultValue = "val", description = "Image list in ImageSets/Segmentation (default: ${DEFAULT-VALUE}).")
+        String split;
+
+        @Option(names = "--limit", defaultValue = "0", description = "Only the first N images of the split (0: all). Raising it later continues the same run.")
+        int limit;
+
+        @Option(names = "--jobs", defaultValue = "1", description = "Images processed in parallel, each worker with its own model (default: ${DEFAULT-VALUE}: DJL already uses every core).")
+        int jobs;
+
+        LabelledImages open() {
+            return switch (dataset) {
+                case "voc" -> VocDataset.open(data != null ? data : VocDataset.defaultRoot(), split);
+                case "sample-voc" -> {
+                    Path root = data != null ? data : VocDataset.defaultRoot().resolveSibling("sample-voc");
+                    if (!java.nio.file.Files.isDirectory(root.resolve("VOCdevkit/VOC2012"))) {
+                        try {
+                            SampleVoc.write(root, 8, 0);
+                        } catch (IOException e) {
+                            throw new InvalidInputException(root + ": cannot write the sample set (" + e.getMessage() + ")");
+                        }
+                    }
+                    yield VocDataset.open(root, split);
+                }
+                default -> throw new InvalidInputException("--dataset '" + dataset + "': expected voc or sample-voc");
+            };
+        }
+
+        List<String> ids(LabelledImages set) {
+            if (limit < 0) throw new InvalidInputException("--limit must be >= 0, got " + limit);
+            if (jobs < 1) throw new InvalidInputException("--jobs must be >= 1, got " + jobs);
+            List<String> ids = set.ids();
+            return limit > 0 && limit < ids.size() ? ids.subList(0, limit) : ids;
+        }
+    }
+
+    static JsonObject config(String experiment, DataOptions data, LabelledImages set, BackboneOptions source, PerImage.Options o) {
+        JsonObject c = new JsonObject();
+        c.addProperty("experiment", experiment);
+        c.addProperty("dataset", set.name());
+        c.addProperty("backbone", source.backbone);
+        c.addProperty("weights", source.weights == null ? "default" : source.weights.toAbsolutePath().toString());
+        c.addProperty("modelConfig", source.modelConfig == null ? "preset" : source.modelConfig.toAbsolutePath().toString());
+        c.addProperty("vitResize", source.resize);
+        c.addProperty("posEmbed", source.positions == null ? "preset" : source.positions);
+        c.addProperty("passes", o.passes());
+        c.addProperty("accumulation", o.accumulation());
+        c.addProperty("eigs", o.eigs());
+        c.addProperty("kMax", o.kMax());
+        c.addProperty("seed", o.seed());
+        c.addProperty("parametrisation", o.parametrisation());
+        c.addProperty("learningRate", o.learningRate());
+        c.addProperty("reuseWindowPass", o.reuseWindowPass());
+        c.addProperty("graphTopK", o.graphTopK());
+        return c;
+    }
+
+    static void report(DatasetRunner.Summary s, Path out) {
+        System.err.printf("%d images processed, %d skipped (see %s), %d done before; %.1f s%n", s.processed(), s.skipped(),
+                out.resolve(ResultLog.SKIPPED.file()), s.alreadyDone(), s.seconds());
+    }
+
+    @Command(name = "per-image", mixinStandardHelpOptions = true,
+            description = {"Region quality over a data set (paper Table 1, Fig. 4): our regions and the single-affinity baselines, "
+                    + "every k from 2 to --k-max, scored by oracle mIoU.",
+                "Writes OUT/per-image.csv (image_id,method,k,selected,miou,seconds), OUT/label-counts.csv, then table1.csv, table1.md and figure4.png."})
+    static final class PerImageRun implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Mixin
+        BackboneOptions source;
+
+        @Mixin
+        MethodOptions method;
+
+        @Option(names = "--methods", split = ",", description = "Methods (default: all): ours, " + "kmeans-features, ncut-features, ncut-attention, tokencut-features, maskcut-features.")
+        List<String> methods;
+
+        @Option(names = "--ncut-eigenvectors", defaultValue = "15", description = "Eigenvectors the Ncut + K-means baselines cluster (default: ${DEFAULT-VALUE}, our K; the paper's number is lost).")
+        int ncutEigenvectors;
+
+        @Option(names = "--out", description = "Run folder (default: results/voc-table1/<backbone>, or results/<dataset>-table1/<backbone>).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            LabelledImages set = data.open();
+            List<String> ids = data.ids(set);
+            List<String> chosen = methods == null || methods.isEmpty() ? RegionQuality.allMethods() : methods;
+            PerImage.Options options = method.options();
+            Baselines.Options baseline = Baselines.Options.defaults().withEigenvectors(ncutEigenvectors);
+            Path dir = out != null ? out : Path.of("results", (data.dataset.equals("voc") ? "voc" : data.dataset) + "-table1", source.backbone);
+            JsonObject config = config("per-image", data, set, source, options);
+            config.addProperty("methods", String.join(",", chosen));
+            config.addProperty("ncutEigenvectors", ncutEigenvectors);
+            RegionQuality.checkMethods(chosen); // before any work
+            ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS));
+            System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
+            DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
+                    () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline), System.err);
+            report(summary, dir);
+            var table = RegionTable.write(dir, source.backbone, set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
+            System.out.println(RegionTable.markdown(table));
+            System.out.println("wrote " + dir.resolve(RegionTable.TABLE_MD) + " and " + dir.resolve(RegionTable.FIGURE));
+            return 0;
+        }
+    }
+
+    @Command(name = "open-vocab", mixinStandardHelpOptions = true,
+            description = {"Open-vocabulary semantic segmentation with CLIP (paper App. D.1, Table 6): our regions from CLIP's attentions, "
+                    + "MaskCLIP-style value features, prompt-ensembled class embeddings; a region whose best score is below the threshold is background.",
+                "Writes OUT/per-image.csv, OUT/class-counts.csv, table6.csv, table6.md and a per-class IoU chart."})
+    static final class OpenVocabRun implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Mixin
+        BackboneOptions source;
+
+        @Mixin
+        MethodOptions method;
+
+        @Option(names = "--threshold", defaultValue = "0.7", description = "Regions whose best class score is below it are background (default: ${DEFAULT-VALUE}, the paper's).")
+        double threshold;
+
+        @Option(names = "--threshold-on", defaultValue = "probability", description = "What the threshold applies to: probability (softmax over the classes of CLIP's logit scale x cosine; our reading of the paper) or cosine (default: ${DEFAULT-VALUE}).")
+        String thresholdOn;
+
+        @Option(names = "--vocab", paramLabel = "FILE", description = "CLIP vocab.json (default: beside the weights, from fetch-weights.sh).")
+        Path vocab;
+
+        @Option(names = "--merges", paramLabel = "FILE", description = "CLIP merges.txt (default: beside the weights).")
+        Path merges;
+
+        @Option(names = "--out", description = "Run folder (default: results/voc-open-vocab/<backbone>).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (source.backbone.equals("pixels")) source.backbone = "clip-vitb16";
+            boolean onCosine = switch (thresholdOn) {
+                case "probability" -> false;
+                case "cosine" -> true;
+                default -> throw new InvalidInputException("--threshold-on '" + thresholdOn + "': expected probability or cosine");
+            };
+            LabelledImages set = data.open();
+            List<String> ids = data.ids(set);
+            PerImage.Options options = method.options();
+            ClipTokenizer tokenizer = OpenVocabSegmentation.defaultTokenizer(vocab, merges);
+            Path dir = out != null ? out : Path.of("results", (data.dataset.equals("voc") ? "voc" : data.dataset) + "-open-vocab", source.backbone);
+            JsonObject config = config("open-vocab", data, set, source, options);
+            config.addProperty("threshold", threshold);
+            config.addProperty("thresholdOn", thresholdOn);
+            config.addProperty("templates", String.join("|", OpenVocabulary.TEMPLATES));
+            List<String> classes = OpenVocabulary.VOC_PROMPT_NAMES;
+            ResultLog log = ResultLog.open(dir, config, List.of(OpenVocabSegmentation.PER_IMAGE, OpenVocabSegmentation.COUNTS));
+            System.err.println("open-vocabulary segmentation on " + set.location() + " (" + ids.size() + " images) -> " + dir);
+            DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs, () -> {
+                Backbone b = source.create(options.graphTopK());
+                if (!(b instanceof VitBackbone vit)) throw new InvalidInputException(source.backbone + ": open-vocab needs clip-vitb16");
+                return new OpenVocabSegmentation(vit, tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine);
+            }, System.err);
+            report(summary, dir);
+            var table = OpenVocabTable.write(dir, set.labelNames(), set.name() + ", " + log.doneCount() + " images done; threshold " + threshold
+                    + " on the " + thresholdOn + " (the paper's 0.7 does not say on what: our reading)");
+            System.out.println(RegionTable.markdown(table));
+            System.out.println("wrote " + dir.resolve(OpenVocabTable.TABLE_MD) + " and " + dir.resolve(OpenVocabTable.FIGURE));
+            return 0;
+        }
+    }
+}

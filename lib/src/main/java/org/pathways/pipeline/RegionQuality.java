@@ -1,0 +1,112 @@
+package org.pathways.pipeline;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.pathways.baseline.Baselines;
+import org.pathways.data.Images;
+import org.pathways.data.InvalidInputException;
+import org.pathways.data.LabelledImages;
+import org.pathways.eval.IouCounts;
+import org.pathways.eval.KMeansSweep;
+import org.pathways.eval.OracleMiou;
+import org.pathways.model.Backbone;
+
+/**
+ * Region quality per image (paper Sec. 4.1, Table 1, Fig. 4): our regions and the single-affinity baselines' regions
+ * for every k, scored by oracle mIoU against the ground truth. Rows: {@link #PER_IMAGE} (one per image, method and k;
+ * {@code selected} marks the k the method picks) and {@link #COUNTS} (per-label intersections and unions, from which
+ * the data-set mIoU is summed).
+ */
+public final class RegionQuality implements DatasetRunner.ImageJob {
+    public static final ResultLog.Table PER_IMAGE = new ResultLog.Table("per-image.csv", "image_id,method,k,selected,miou,seconds");
+    public static final ResultLog.Table COUNTS = new ResultLog.Table("label-counts.csv", "image_id,method,k,label,intersection,union");
+
+    /** Our method's name in the tables. */
+    public static final String OURS = "ours";
+
+    /** Every method, ours first; the baselines are {@link Baselines#METHODS}. */
+    public static List<String> allMethods() {
+        List<String> all = new ArrayList<>();
+        all.add(OURS);
+        all.addAll(Baselines.METHODS);
+        return all;
+    }
+
+    private final Backbone backbone;
+    private final List<String> methods;
+    private final PerImage.Options options;
+    private final Baselines.Options baselineSettings;
+
+    public RegionQuality(Backbone backbone, List<String> methods, PerImage.Options options, Baselines.Options baselineSettings) {
+        checkMethods(methods);
+        this.backbone = backbone;
+        this.methods = List.copyOf(methods);
+        this.options = options;
+        this.baselineSettings = baselineSettings;
+    }
+
+    /** Refuses unknown method names with one line that lists the known ones. */
+    public static void checkMethods(List<String> methods) {
+        for (String m : methods) {
+            if (!m.equals(OURS) && !Baselines.METHODS.contains(m)) {
+                throw new InvalidInputException("unknown method '" + m + "' (known: " + String.join(", ", allMethods()) + ")");
+            }
+        }
+    }
+
+    /** Regions of one method at one k, on the method's grid. */
+    public record Candidate(int k, boolean selected, int[] gridLabels, int gridHeight, int gridWidth) {}
+
+    @Override
+    public DatasetRunner.Outcome process(LabelledImages.LabelledImage sample) {
+        BufferedImage image = sample.image();
+        int h = image.getHeight();
+        int w = image.getWidth();
+        List<String> perImage = new ArrayList<>();
+        List<String> counts = new ArrayList<>();
+        StringBuilder note = new StringBuilder();
+        for (String method : methods) {
+            long t0 = System.nanoTime();
+            List<Candidate> candidates = candidates(method, image);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (Candidate c : candidates) {
+                int[] regions = Images.upsampleNearest(c.gridLabels(), c.gridHeight(), c.gridWidth(), h, w);
+                IouCounts iou = OracleMiou.counts(regions, sample.labels());
+                perImage.add(String.format(Locale.ROOT, "%s,%s,%d,%s,%.6f,%.3f", sample.id(), method, c.k(), c.selected(), iou.miou(), seconds));
+                for (int label = 0; label < 256; label++) {
+                    if (iou.union(label) > 0) counts.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d", sample.id(), method, c.k(), label, iou.intersection(label), iou.union(label)));
+                }
+                if (c.selected()) note.append(String.format(Locale.ROOT, "%s k=%d %.3f  ", method, c.k(), iou.miou()));
+            }
+        }
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        rows.put(PER_IMAGE.file(), perImage);
+        rows.put(COUNTS.file(), counts);
+        return new DatasetRunner.Outcome(rows, note.toString().strip());
+    }
+
+    /** The regions a method proposes for an image: one per k for the k-sweeps, one for the fixed-k methods. */
+    public List<Candidate> candidates(String method, BufferedImage image) {
+        if (method.equals(OURS)) {
+            PerImage.Outcome outcome = PerImage.segment(image, backbone, options, null);
+            int gh = outcome.features().run().height();
+            int gw = outcome.features().run().width();
+            List<Candidate> out = new ArrayList<>();
+            for (KMeansSweep.Fit fit : outcome.sweep().fits()) out.add(new Candidate(fit.k(), fit == outcome.sweep().best(), fit.labels(), gh, gw));
+            return out;
+        }
+        Backbone.FinalLayer last = backbone.finalLayer(image);
+        List<Baselines.Regions> regions = Baselines.run(method, new Baselines.Inputs(last.features(), last.attention(), last.height(), last.width(),
+                options.kMax(), options.seed(), baselineSettings));
+        return regions.stream().map(r -> new Candidate(r.k(), r.selected(), r.labels(), last.height(), last.width())).toList();
+    }
+
+    @Override
+    public void close() {
+        backbone.close();
+    }
+}

@@ -1,0 +1,157 @@
+package org.pathways.pipeline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.pathways.data.AtomicFiles;
+import org.pathways.data.Images;
+import org.pathways.eval.IouCounts;
+import org.pathways.eval.PaperFigures;
+import org.pathways.viz.Pictures;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Table 1 and Figure 4 from a {@link RegionQuality} run folder: per method, the data-set oracle mIoU at the k the
+ * method selects (intersections and unions summed over images), the mean of the per-image values, and the paper's
+ * figure for the same backbone and method; and mIoU against k for every method.
+ */
+public final class RegionTable {
+    public static final String TABLE_CSV = "table1.csv";
+    public static final String TABLE_MD = "table1.md";
+    public static final String FIGURE = "figure4.png";
+
+    private RegionTable() {}
+
+    /** How the paper's Table 1 names a method's affinity source and decoding. */
+    static String[] describe(String method) {
+        return switch (method) {
+            case RegionQuality.OURS -> new String[] {"All Attentions", "Ours + K-Means"};
+            case "kmeans-features" -> new String[] {"Final Features", "K-Means"};
+            case "ncut-features" -> new String[] {"Final Features", "Ncut + K-Means"};
+            case "ncut-attention" -> new String[] {"Final Attentions", "Ncut + K-Means"};
+            case "tokencut-features" -> new String[] {"Final Features", "TokenCut"};
+            case "maskcut-features" -> new String[] {"Final Features", "MaskCut"};
+            default -> new String[] {"?", method};
+        };
+    }
+
+    /** The table of a run folder, methods in the order they first appear. */
+    public static Table table1(Path runDir, String backbone) throws IOException {
+        List<String[]> perImage = rows(runDir.resolve(RegionQuality.PER_IMAGE.file()));
+        Map<String, IouCounts> selectedCounts = new LinkedHashMap<>();
+        Set<String> selectedKeys = new HashSet<>();
+        Map<String, double[]> sums = new LinkedHashMap<>(); // method -> images, sum miou, sum k, sum seconds
+        for (String[] r : perImage) {
+            if (!Boolean.parseBoolean(r[3])) continue;
+            selectedKeys.add(r[0] + "," + r[1] + "," + r[2]);
+            double[] s = sums.computeIfAbsent(r[1], m -> new double[4]);
+            s[0]++;
+            if (!r[4].equals("NaN")) s[1] += Double.parseDouble(r[4]);
+            s[2] += Integer.parseInt(r[2]);
+            s[3] += Double.parseDouble(r[5]);
+        }
+        for (String[] r : rows(runDir.resolve(RegionQuality.COUNTS.file()))) {
+            if (!selectedKeys.contains(r[0] + "," + r[1] + "," + r[2])) continue;
+            selectedCounts.computeIfAbsent(r[1], m -> new IouCounts()).add(Integer.parseInt(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]));
+        }
+        StringColumn model = StringColumn.create("Model");
+        StringColumn source = StringColumn.create("Affinity source");
+        StringColumn mask = StringColumn.create("Mask");
+        StringColumn method = StringColumn.create("method");
+        IntColumn images = IntColumn.create("images");
+        DoubleColumn miou = DoubleColumn.create("mIoU (data set)");
+        DoubleColumn meanImage = DoubleColumn.create("mIoU (mean per image)");
+        DoubleColumn meanK = DoubleColumn.create("mean k");
+        DoubleColumn seconds = DoubleColumn.create("s per image");
+        DoubleColumn paper = DoubleColumn.create("paper mIoU");
+        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            double[] s = e.getValue();
+            String[] d = describe(e.getKey());
+            model.append(backbone);
+            source.append(d[0]);
+            mask.append(d[1]);
+            method.append(e.getKey());
+            images.append((int) s[0]);
+            IouCounts c = selectedCounts.get(e.getKey());
+            miou.append(c == null ? Double.NaN : c.miou());
+            meanImage.append(s[1] / s[0]);
+            meanK.append(s[2] / s[0]);
+            seconds.append(s[3] / s[0]);
+            Double p = PaperFigures.table1(backbone, e.getKey());
+            if (p == null) paper.appendMissing();
+            else paper.append(p);
+        }
+        return Table.create("Table 1: oracle mIoU, " + backbone, model, source, mask, method, images, miou, meanImage, meanK, seconds, paper);
+    }
+
+    /** Data-set oracle mIoU at every k, per method: method -> {ks, mious} (paper Fig. 4). */
+    public static Map<String, double[][]> miouByK(Path runDir) throws IOException {
+        Map<String, TreeMap<Integer, IouCounts>> byMethod = new LinkedHashMap<>();
+        for (String[] r : rows(runDir.resolve(RegionQuality.COUNTS.file()))) {
+            byMethod.computeIfAbsent(r[1], m -> new TreeMap<>()).computeIfAbsent(Integer.parseInt(r[2]), k -> new IouCounts())
+                    .add(Integer.parseInt(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]));
+        }
+        Map<String, double[][]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, TreeMap<Integer, IouCounts>> e : byMethod.entrySet()) {
+            double[] ks = e.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+            double[] mious = e.getValue().values().stream().mapToDouble(IouCounts::miou).toArray();
+            out.put(e.getKey(), new double[][] {ks, mious});
+        }
+        return out;
+    }
+
+    /**
+     * Writes table1.csv, table1.md and figure4.png into the run folder. Fixed-k methods (TokenCut, MaskCut) appear in
+     * the figure at each k their masks produced.
+     */
+    public static Table write(Path runDir, String backbone, String datasetDescription) throws IOException {
+        Table table = table1(runDir, backbone);
+        AtomicFiles.write(runDir.resolve(TABLE_CSV), tmp -> table.write().csv(tmp.toFile()));
+        String md = "# " + table.name() + "\n\n" + datasetDescription + "\n\n" + markdown(table)
+                + "\n`paper mIoU`: the paper's Table 1 (PASCAL VOC 2012 val, 1449 images), typed in from the paper; every other number was measured by this run.\n";
+        AtomicFiles.write(runDir.resolve(TABLE_MD), tmp -> Files.writeString(tmp, md, StandardCharsets.UTF_8));
+        Map<String, double[][]> byK = miouByK(runDir);
+        Map<String, double[][]> labelled = new LinkedHashMap<>();
+        byK.forEach((m, v) -> labelled.put(describe(m)[1] + " (" + describe(m)[0].toLowerCase() + ")", v));
+        Images.writePng(Pictures.lineChart("Oracle mIoU against k, " + backbone, "k (clusters)", "oracle mIoU (data set)", labelled), runDir.resolve(FIGURE));
+        return table;
+    }
+
+    /** A Tablesaw table as a GitHub Markdown table (numbers to 3 decimals, missing as "-"). */
+    public static String markdown(Table table) {
+        StringBuilder s = new StringBuilder("|");
+        for (String name : table.columnNames()) s.append(' ').append(name).append(" |");
+        s.append("\n|");
+        for (int i = 0; i < table.columnCount(); i++) s.append(table.column(i) instanceof StringColumn ? "---|" : "---:|");
+        s.append('\n');
+        for (int r = 0; r < table.rowCount(); r++) {
+            s.append('|');
+            for (int c = 0; c < table.columnCount(); c++) {
+                var col = table.column(c);
+                String cell;
+                if (col.isMissing(r)) cell = "-";
+                else if (col instanceof DoubleColumn dc) cell = String.format(java.util.Locale.ROOT, "%.3f", dc.getDouble(r));
+                else cell = col.getString(r);
+                s.append(' ').append(cell).append(" |");
+            }
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    static List<String[]> rows(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        return lines.subList(1, lines.size()).stream().filter(l -> !l.isEmpty()).map(l -> l.split(",", -1)).toList();
+    }
+
+}

@@ -1,0 +1,202 @@
+package org.pathways.pipeline;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.pathways.data.AtomicFiles;
+import org.pathways.data.InvalidInputException;
+
+/**
+ * The append-only result files of a batch run, made to survive a crash, Ctrl-C or {@code kill -9} at any moment.
+ *
+ * <p>Each finished image appends its rows to every table (flushed to disk), and only then its id to
+ * {@code done.txt}. On opening an existing folder, rows of images missing from {@code done.txt} (a run killed between
+ * the two writes) and a torn last line are dropped, so a resumed run computes those images again and none is counted
+ * twice. {@code run.json} holds the run's configuration; a folder made with another configuration is refused.
+ */
+public final class ResultLog {
+    /** One table: file name and CSV header. The first column is the image id. */
+    public record Table(String file, String header) {
+        int columns() {
+            return header.split(",", -1).length;
+        }
+    }
+
+    public static final String DONE = "done.txt";
+    public static final String CONFIG = "run.json";
+    public static final Table SKIPPED = new Table("skipped.csv", "image_id,reason");
+
+    private final Path dir;
+    private final List<Table> tables;
+    private final Set<String> done = new LinkedHashSet<>();
+
+    private ResultLog(Path dir, List<Table> tables) {
+        this.dir = dir;
+        this.tables = tables;
+    }
+
+    /**
+     * Opens {@code dir} for a run with {@code config}: a new folder is set up; a folder of the same run is cleaned of
+     * unfinished images and continued; anything else is refused with a one-line message.
+     */
+    public static ResultLog open(Path dir, JsonObject config, List<Table> tables) throws IOException {
+        List<Table> all = new ArrayList<>(tables);
+        all.add(SKIPPED);
+        ResultLog log = new ResultLog(dir, List.copyOf(all));
+        Path configFile = dir.resolve(CONFIG);
+        if (Files.isRegularFile(configFile)) {
+            JsonObject previous;
+            try {
+                previous = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
+            } catch (RuntimeException e) {
+                throw new InvalidInputException(configFile + ": unreadable run configuration (" + e.getMessage() + ")");
+            }
+            String difference = firstDifference(previous, config);
+            if (difference != null) {
+                throw new InvalidInputException(configFile + ": this folder holds a run with another configuration (" + difference
+                        + "); choose another --out or remove the folder");
+            }
+            log.recover();
+        } else {
+            for (Table t : all) {
+                if (Files.exists(dir.resolve(t.file()))) {
+                    throw new InvalidInputException(dir.resolve(t.file()) + ": exists but " + CONFIG + " does not; not a Pathways run folder, choose another --out");
+                }
+            }
+            Files.createDirectories(dir);
+            String text = new GsonBuilder().setPrettyPrinting().create().toJson(config) + "\n";
+            AtomicFiles.write(configFile, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+            for (Table t : all) AtomicFiles.write(dir.resolve(t.file()), tmp -> Files.writeString(tmp, t.header() + "\n"));
+            AtomicFiles.write(dir.resolve(DONE), tmp -> Files.writeString(tmp, ""));
+        }
+        return log;
+    }
+
+    private static String firstDifference(JsonObject before, JsonObject now) {
+        Set<String> keys = new LinkedHashSet<>(before.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            JsonElement a = before.get(k);
+            JsonElement b = now.get(k);
+            if (a == null || b == null || !a.equals(b)) return k + ": " + a + " before, " + b + " now";
+        }
+        return null;
+    }
+
+    /** Keeps only complete lines of finished images, first occurrence of each row key. */
+    private void recover() throws IOException {
+        for (String line : completeLines(dir.resolve(DONE))) if (!line.isBlank()) done.add(line.strip());
+        AtomicFiles.write(dir.resolve(DONE), tmp -> Files.writeString(tmp, String.join("\n", done) + (done.isEmpty() ? "" : "\n")));
+        for (Table t : tables) {
+            Path file = dir.resolve(t.file());
+            List<String> lines = Files.exists(file) ? completeLines(file) : List.of();
+            List<String> kept = new ArrayList<>();
+            kept.add(t.header());
+            Set<String> seen = new HashSet<>();
+            for (int i = 1; i < lines.size(); i++) {
+                String line = lines.get(i);
+                String[] cells = line.split(",", -1);
+                if (cells.length != t.columns() || !done.contains(cells[0])) continue;
+                if (seen.add(line)) kept.add(line);
+            }
+            AtomicFiles.write(file, tmp -> Files.writeString(tmp, String.join("\n", kept) + "\n", StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Lines ended by a newline: a line torn by a kill is left out. */
+    private static List<String> completeLines(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n');
+        if (end < 0) return List.of();
+        return List.of(text.substring(0, end).split("\n", -1));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isDone(String id) {
+        synchronized (done) {
+            return done.contains(id);
+        }
+    }
+
+    public int doneCount() {
+        synchronized (done) {
+            return done.size();
+        }
+    }
+
+    /** Records one finished image: its rows per table (by file name), then the id in done.txt. */
+    public void record(String id, Map<String, List<String>> rows) throws IOException {
+        synchronized (done) {
+            for (Table t : tables) {
+                List<String> r = rows.getOrDefault(t.file(), List.of());
+                for (String line : r) {
+                    if (!line.startsWith(id + ",") || line.split(",", -1).length != t.columns()) {
+                        throw new IllegalArgumentException(t.file() + ": row '" + line + "' does not fit " + t.header() + " for " + id);
+                    }
+                }
+                if (!r.isEmpty()) append(dir.resolve(t.file()), String.join("\n", r) + "\n");
+            }
+            append(dir.resolve(DONE), id + "\n");
+            done.add(id);
+        }
+    }
+
+    /** Records an image that could not be processed, with the one-line reason (commas are replaced). */
+    public void skip(String id, String reason) throws IOException {
+        record(id, Map.of(SKIPPED.file(), List.of(id + "," + reason.replace(',', ';').replace('\n', ' '))));
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.getFD().sync();
+        }
+    }
+
+    /** Rewrites every table sorted by image id (rows of one image keep their order), so finished runs compare equal. */
+    public void sortTables() throws IOException {
+        synchronized (done) {
+            for (Table t : tables) {
+                Path file = dir.resolve(t.file());
+                List<String> lines = completeLines(file);
+                List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
+                rows.sort(Comparator.comparing(line -> line.substring(0, line.indexOf(','))));
+                List<String> out = new ArrayList<>();
+                out.add(t.header());
+                out.addAll(rows);
+                AtomicFiles.write(file, tmp -> Files.writeString(tmp, String.join("\n", out) + "\n", StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** The rows of a table (header excluded), split into cells. */
+    public List<String[]> rows(String file) throws IOException {
+        List<String> lines = completeLines(dir.resolve(file));
+        List<String[]> out = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isEmpty()) out.add(lines.get(i).split(",", -1));
+        return out;
+    }
+
+    /** Ids finished so far, in the order they finished. */
+    public List<String> doneIds() {
+        synchronized (done) {
+            return new ArrayList<>(done);
+        }
+    }
+}
