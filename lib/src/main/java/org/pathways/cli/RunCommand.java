@@ -110,7 +110,7 @@ final class RunCommand implements Runnable {
     @Command(name = "per-image", mixinStandardHelpOptions = true,
             description = {"Region quality over a data set (paper Table 1, Fig. 4): our regions and the single-affinity baselines, "
                     + "every k from 2 to --k-max, scored by oracle mIoU.",
-                "Writes OUT/per-image.csv (image_id,method,k,selected,miou,seconds), OUT/label-counts.csv, then table1.csv, table1.md and figure4.png."})
+                "Writes OUT/per-image.csv (image_id,method,k,selected,miou,seconds), OUT/label-counts.csv, OUT/regions/<method>/<id>.png, then table1.csv, table1.md and figure4.png."})
     static final class PerImageRun implements Callable<Integer> {
         @Mixin
         DataOptions data;
@@ -145,7 +145,7 @@ final class RunCommand implements Runnable {
             ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS));
             System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
             DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
-                    () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline), System.err);
+                    () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")), System.err);
             report(summary, dir);
             var table = RegionTable.write(dir, source.backbone, set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
             System.out.println(RegionTable.markdown(table));
@@ -157,7 +157,7 @@ final class RunCommand implements Runnable {
     @Command(name = "open-vocab", mixinStandardHelpOptions = true,
             description = {"Open-vocabulary semantic segmentation with CLIP (paper App. D.1, Table 6): our regions from CLIP's attentions, "
                     + "MaskCLIP-style value features, prompt-ensembled class embeddings; a region whose best score is below the threshold is background.",
-                "Writes OUT/per-image.csv, OUT/class-counts.csv, table6.csv, table6.md and a per-class IoU chart."})
+                "Writes OUT/per-image.csv, OUT/class-counts.csv, OUT/predictions/<id>.png (VOC palette PNGs), table6.csv, table6.md and a per-class IoU chart."})
     static final class OpenVocabRun implements Callable<Integer> {
         @Mixin
         DataOptions data;
@@ -206,7 +206,7 @@ final class RunCommand implements Runnable {
             DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs, () -> {
                 Backbone b = source.create(options.graphTopK());
                 if (!(b instanceof VitBackbone vit)) throw new InvalidInputException(source.backbone + ": open-vocab needs clip-vitb16");
-                return new OpenVocabSegmentation(vit, tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine);
+                return new OpenVocabSegmentation(vit, tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine).writingPredictions(dir.resolve("predictions"));
             }, System.err);
             report(summary, dir);
             var table = OpenVocabTable.write(dir, set.labelNames(), set.name() + ", " + log.doneCount() + " images done; threshold " + threshold

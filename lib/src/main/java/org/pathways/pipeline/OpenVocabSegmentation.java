@@ -34,6 +34,7 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
     private final OpenVocabulary.Rule rule;
     private final double[][] classEmbeddings;
     private final int classes;
+    private Path predictionsDir;
     private float[] lastDense; // dense embeddings of the last forward pass, (h*w) x dim
     private int dim;
 
@@ -68,6 +69,12 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
         return ClipTokenizer.fromFiles(v, m);
     }
 
+    /** Also writes our per-pixel classes as {@code dir/<image id>.png}, a VOC-format palette PNG. */
+    public OpenVocabSegmentation writingPredictions(Path dir) {
+        this.predictionsDir = dir;
+        return this;
+    }
+
     public double[][] classEmbeddings() {
         return classEmbeddings;
     }
@@ -97,6 +104,14 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
         long t0 = System.nanoTime();
         Prediction p = predict(sample.image());
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (predictionsDir != null) {
+            try {
+                java.nio.file.Files.createDirectories(predictionsDir);
+                org.pathways.data.VocMasks.write(predictionsDir.resolve(sample.id() + ".png"), p.ours(), sample.width(), sample.height());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(predictionsDir + ": cannot write the prediction of " + sample.id(), e);
+            }
+        }
         List<String> perImage = new ArrayList<>();
         List<String> counts = new ArrayList<>();
         StringBuilder note = new StringBuilder();

@@ -47,8 +47,8 @@ public final class OpenVocabTable {
             method.append(e.getKey().equals(OpenVocabSegmentation.OURS) ? "ours (CLIP regions + MaskCLIP features)" : "MaskCLIP-style, every patch alone (ours)");
             source.append("measured");
             images.append(imageCount.getOrDefault(e.getKey(), 0));
-            all.append(e.getValue().miouOver(classes));
-            present.append(e.getValue().miou());
+            all.append(RegionTable.round4(e.getValue().miouOver(classes)));
+            present.append(RegionTable.round4(e.getValue().miou()));
         }
         for (Map.Entry<String, Double> e : new java.util.TreeMap<>(PaperFigures.TABLE6).entrySet()) {
             method.append(e.getKey());

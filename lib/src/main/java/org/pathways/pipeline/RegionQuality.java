@@ -1,6 +1,10 @@
 package org.pathways.pipeline;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +14,7 @@ import org.pathways.baseline.Baselines;
 import org.pathways.data.Images;
 import org.pathways.data.InvalidInputException;
 import org.pathways.data.LabelledImages;
+import org.pathways.data.VocMasks;
 import org.pathways.eval.IouCounts;
 import org.pathways.eval.KMeansSweep;
 import org.pathways.eval.OracleMiou;
@@ -40,6 +45,7 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
     private final List<String> methods;
     private final PerImage.Options options;
     private final Baselines.Options baselineSettings;
+    private Path regionsDir;
 
     public RegionQuality(Backbone backbone, List<String> methods, PerImage.Options options, Baselines.Options baselineSettings) {
         checkMethods(methods);
@@ -47,6 +53,15 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         this.methods = List.copyOf(methods);
         this.options = options;
         this.baselineSettings = baselineSettings;
+    }
+
+    /**
+     * Also writes each method's selected regions as {@code dir/<method>/<image id>.png} (palette PNG, value = region
+     * id, VOC colours), to look at or to score again.
+     */
+    public RegionQuality writingRegions(Path dir) {
+        this.regionsDir = dir;
+        return this;
     }
 
     /** Refuses unknown method names with one line that lists the known ones. */
@@ -80,6 +95,7 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
                 for (int label = 0; label < 256; label++) {
                     if (iou.union(label) > 0) counts.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d", sample.id(), method, c.k(), label, iou.intersection(label), iou.union(label)));
                 }
+                if (c.selected() && regionsDir != null) writeRegions(method, sample.id(), regions, w, h);
                 if (c.selected()) note.append(String.format(Locale.ROOT, "%s k=%d %.3f  ", method, c.k(), iou.miou()));
             }
         }
@@ -103,6 +119,16 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         List<Baselines.Regions> regions = Baselines.run(method, new Baselines.Inputs(last.features(), last.attention(), last.height(), last.width(),
                 options.kMax(), options.seed(), baselineSettings));
         return regions.stream().map(r -> new Candidate(r.k(), r.selected(), r.labels(), last.height(), last.width())).toList();
+    }
+
+    private void writeRegions(String method, String id, int[] regions, int width, int height) {
+        try {
+            Path file = regionsDir.resolve(method).resolve(id + ".png");
+            Files.createDirectories(file.getParent());
+            VocMasks.write(file, regions, width, height);
+        } catch (IOException e) {
+            throw new UncheckedIOException(regionsDir + ": cannot write regions of " + id, e);
+        }
     }
 
     @Override

@@ -83,10 +83,10 @@ public final class RegionTable {
             method.append(e.getKey());
             images.append((int) s[0]);
             IouCounts c = selectedCounts.get(e.getKey());
-            miou.append(c == null ? Double.NaN : c.miou());
-            meanImage.append(s[1] / s[0]);
-            meanK.append(s[2] / s[0]);
-            seconds.append(s[3] / s[0]);
+            miou.append(round4(c == null ? Double.NaN : c.miou()));
+            meanImage.append(round4(s[1] / s[0]));
+            meanK.append(round4(s[2] / s[0]));
+            seconds.append(round4(s[3] / s[0]));
             Double p = PaperFigures.table1(backbone, e.getKey());
             if (p == null) paper.appendMissing();
             else paper.append(p);
@@ -147,6 +147,11 @@ public final class RegionTable {
             s.append('\n');
         }
         return s.toString();
+    }
+
+    /** Four decimals are all a table needs (the raw per-image values stay in the CSV files). */
+    static double round4(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 
     static List<String[]> rows(Path csv) throws IOException {

@@ -30,6 +30,13 @@ public final class Pictures {
         return out;
     }
 
+    /** Labels (VOC class ids or region ids) in the VOC colour map; 255 (ignore) is cream. */
+    public static BufferedImage labelColours(int[] labels, int height, int width) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < labels.length; i++) out.setRGB(i % width, i / width, org.pathways.data.VocMasks.colour(labels[i] & 0xff));
+        return out;
+    }
+
     /** Regions as palette colours blended over the image, with region borders drawn in white. */
     public static BufferedImage overlay(BufferedImage image, int[] labels, double alpha) {
         int w = image.getWidth();
@@ -136,6 +143,7 @@ public final class Pictures {
         XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         int i = 0;
         for (java.util.Map.Entry<String, double[][]> e : series.entrySet()) {
             double[] x = e.getValue()[0];
@@ -157,6 +165,8 @@ public final class Pictures {
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisLabelRotation(60);
         chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
         chart.addSeries(yTitle, categories, java.util.Arrays.stream(values).boxed().toList());
         return BitmapEncoder.getBufferedImage(chart);
     }
