@@ -142,6 +142,7 @@ final class RunCommand implements Runnable {
             config.addProperty("methods", String.join(",", chosen));
             config.addProperty("ncutEigenvectors", ncutEigenvectors);
             RegionQuality.checkMethods(chosen); // before any work
+            source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail here (models load lazily)
             ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS));
             System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
             DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
@@ -195,6 +196,7 @@ final class RunCommand implements Runnable {
             List<String> ids = data.ids(set);
             PerImage.Options options = method.options();
             ClipTokenizer tokenizer = OpenVocabSegmentation.defaultTokenizer(vocab, merges);
+            source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail before the run folder is made
             Path dir = out != null ? out : Path.of("results", (data.dataset.equals("voc") ? "voc" : data.dataset) + "-open-vocab", source.backbone);
             JsonObject config = config("open-vocab", data, set, source, options);
             config.addProperty("threshold", threshold);

@@ -26,9 +26,11 @@ class BatchRunResumeTest {
     @TempDir
     Path tmp;
 
-    private List<String> args(Path data, Path out, String steps) {
-        return List.of("run", "per-image", "--dataset", "voc", "--data", data.toString(), "--methods", "ours,kmeans-features,tokencut-features",
-                "--steps", steps, "--k-max", "4", "--out", out.toString());
+    private List<String> args(Path data, Path out, String steps, String... more) {
+        List<String> a = new ArrayList<>(List.of("run", "per-image", "--dataset", "voc", "--data", data.toString(), "--methods", "ours,kmeans-features,tokencut-features",
+                "--steps", steps, "--k-max", "4", "--out", out.toString()));
+        a.addAll(List.of(more));
+        return a;
     }
 
     private static int runHere(List<String> args, StringWriter err) {
@@ -76,6 +78,12 @@ class BatchRunResumeTest {
         for (String f : List.of("table1.csv", "table1.md", "figure4.png")) assertTrue(Files.size(out.resolve(f)) > 0, f);
         String table = Files.readString(out.resolve("table1.md"));
         assertTrue(table.contains("Ours + K-Means") && table.contains("TokenCut"), table);
+
+        // two workers give the same table as one
+        Path parallel = tmp.resolve("parallel");
+        assertEquals(0, runHere(args(data, parallel, "30", "--jobs", "2"), new StringWriter()));
+        assertEquals(untimed(reference), untimed(parallel));
+        assertEquals(Files.readAllLines(reference.resolve("label-counts.csv")), Files.readAllLines(parallel.resolve("label-counts.csv")));
 
         // the same folder with another configuration is refused, one line
         StringWriter refused = new StringWriter();
