@@ -64,4 +64,36 @@ class VitBackboneTest {
             }
         }
     }
+
+    @Test
+    void theFinalLayerComesFromTheSameForwardPass() throws Exception {
+        Path weights = dir.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, WeightsTest.randomTimm(5));
+        java.awt.image.BufferedImage image = SampleScene.planted(3, 120, 90, 5, 1).image();
+        try (VitBackbone vit = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER);
+             ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+             VisionTransformer model = VisionTransformer.load(m, GoldenVisionTransformerTest.TINY, weights)) {
+            List<Graph> graphs = vit.graphs(image);
+            Backbone.FinalLayer last = vit.finalLayer(image);
+            assertEquals(28, last.height());
+            assertEquals(37, last.width());
+            assertEquals(28 * 37, last.features().length);
+            assertEquals(64, last.features()[0].length);
+            assertTrue(last.attention() == graphs.get(graphs.size() - 1), "the last layer's graph, not a second forward pass");
+            // the features are the model's own final patch tokens for the same input
+            int[] size = vit.inputSize(90, 120);
+            java.awt.image.BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true);
+            Taps taps = new Taps(m, "final");
+            model.forward(model.normalise(m.create(VitBackbone.channelsFirst(resized), new ai.djl.ndarray.types.Shape(1, 3, size[0], size[1]))), taps);
+            float[] tokens = taps.captured().get("final").toFloatArray();
+            for (int p : new int[] {0, 500, 28 * 37 - 1}) {
+                for (int c = 0; c < 64; c += 7) assertEquals(tokens[(1 + p) * 64 + c], last.features()[p][c], 1e-5);
+            }
+        }
+        try (VitBackbone mae = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER).withQueryKeyUpsampling(64)) {
+            Backbone.FinalLayer last = mae.finalLayer(image); // no graphs() call first: it runs the pass itself
+            assertEquals(28 * 37, last.features().length, "4x4 model grid resampled to the shared 28x37 grid");
+            assertEquals(28, last.attention().height());
+        }
+    }
 }

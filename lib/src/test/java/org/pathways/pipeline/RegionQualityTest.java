@@ -1,0 +1,60 @@
+package org.pathways.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathways.baseline.Baselines;
+import org.pathways.data.LabelledImages;
+import org.pathways.data.SampleVoc;
+import org.pathways.data.VocDataset;
+import org.pathways.model.PositionalEmbedding;
+import org.pathways.model.SafeTensors;
+import org.pathways.model.VisionTransformer;
+import org.pathways.model.VitBackbone;
+
+/** Every method of Table 1 on a random-weight ViT: rows that add up. */
+class RegionQualityTest {
+    @TempDir
+    Path tmp;
+
+    static final VisionTransformer.Config TINY = new VisionTransformer.Config("tiny-dino", 16, 64, 3, 4, 4, 1e-6,
+            new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, PositionalEmbedding.Mode.DINO);
+
+    @Test
+    void everyMethodScoresEveryKItProposes() throws Exception {
+        Path weights = tmp.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, VisionTransformer.randomWeights(TINY, 14, 3));
+        LabelledImages data = VocDataset.open(SampleVoc.write(tmp.resolve("voc"), 1, 2), "val");
+        LabelledImages.LabelledImage sample = data.load(data.ids().get(0));
+        long counted = 0;
+        for (int t : sample.labels()) if (t != 255) counted++;
+        PerImage.Options options = PerImage.Options.defaults().withPasses(30).withEigs(6);
+        try (RegionQuality job = new RegionQuality(VitBackbone.of(TINY, weights, VitBackbone.Resize.PAPER), RegionQuality.allMethods(), options,
+                Baselines.Options.defaults())) {
+            DatasetRunner.Outcome out = job.process(sample);
+            List<String> perImage = out.rows().get(RegionQuality.PER_IMAGE.file());
+            Map<String, Integer> selected = new HashMap<>();
+            for (String row : perImage) {
+                String[] c = row.split(",");
+                double miou = Double.parseDouble(c[4]);
+                assertTrue(miou >= 0 && miou <= 1, row);
+                if (Boolean.parseBoolean(c[3])) selected.merge(c[1], 1, Integer::sum);
+            }
+            for (String m : RegionQuality.allMethods()) assertEquals(1, selected.get(m), "one selected k for " + m + ": " + perImage);
+            assertEquals(9 * 4 + 2, perImage.size(), "k = 2..10 for ours, kmeans and the two Ncuts; one row for TokenCut and MaskCut");
+            // every non-ignored pixel is in the union of its true label once per (method, k)
+            Map<String, Long> unions = new HashMap<>();
+            for (String row : out.rows().get(RegionQuality.COUNTS.file())) {
+                String[] c = row.split(",");
+                unions.merge(c[1] + "," + c[2], Long.parseLong(c[5]), Long::sum);
+            }
+            for (Map.Entry<String, Long> e : unions.entrySet()) assertTrue(e.getValue() >= counted, e.toString());
+        }
+    }
+}
