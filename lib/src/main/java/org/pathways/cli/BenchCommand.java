@@ -34,14 +34,46 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eigs", defaultValue = "15") int eigs;
     @Option(names = "--memory-passes", defaultValue = "2000", description = "Length of the pass-by-pass run that also measures RSS (default: ${DEFAULT-VALUE}).") int memoryPasses;
     @Option(names = "--quick", description = "A short smoke run (200 passes) instead of the full measurement.") boolean quick;
-    @Option(names = "--part", defaultValue = "all", description = "engine, vit, sparse or all (default: ${DEFAULT-VALUE}).") String part;
+    @Option(names = "--part", defaultValue = "all", description = "engine, vit, sparse, table1 or all (default: ${DEFAULT-VALUE}).") String part;
 
     @Override
     public Integer call() throws Exception {
         if (part.equals("all") || part.equals("engine")) engine();
         if (part.equals("all") || part.equals("vit")) vit();
         if (part.equals("all") || part.equals("sparse")) sparse();
+        if (part.equals("all") || part.equals("table1")) table1();
         return 0;
+    }
+
+    /**
+     * What one image of the Table 1 run costs per method: DINO ViT-S/16 (random weights, same sizes as the real model)
+     * at the paper's input size on a 500 x 375 image, the size of most VOC images; and the projection to VOC val.
+     */
+    private void table1() throws Exception {
+        java.nio.file.Path weights = java.nio.file.Files.createTempFile("pathways-bench-vits16", ".safetensors");
+        try {
+            org.pathways.model.VisionTransformer.Config s16 = org.pathways.model.VisionTransformer.PRESETS.get("dino-vits16");
+            org.pathways.model.SafeTensors.writeFloat32(weights, org.pathways.model.VisionTransformer.randomWeights(s16, 14, 0));
+            java.awt.image.BufferedImage image = org.pathways.data.SampleScene.landscape(500, 375, 6, 1).image();
+            org.pathways.pipeline.PerImage.Options options = org.pathways.pipeline.PerImage.Options.defaults().withPasses(quick ? 200 : 1300);
+            try (org.pathways.model.Backbone backbone = org.pathways.model.Backbones.create("dino-vits16", weights, org.pathways.model.VitBackbone.Resize.PAPER)) {
+                org.pathways.pipeline.RegionQuality job = new org.pathways.pipeline.RegionQuality(backbone, org.pathways.pipeline.RegionQuality.allMethods(),
+                        options, org.pathways.baseline.Baselines.Options.defaults());
+                System.out.println("Table 1, one 500x375 image, DINO ViT-S/16 at short side 448 (28x37 patches), random weights, " + options.passes() + " passes:");
+                double total = 0;
+                for (String method : org.pathways.pipeline.RegionQuality.allMethods()) {
+                    long t = System.nanoTime();
+                    int proposals = job.candidates(method, image).size();
+                    double seconds = (System.nanoTime() - t) / 1e9;
+                    total += seconds;
+                    System.out.printf("  %-18s %6.1f s  (%d region maps)%s%n", method, seconds, proposals, method.equals("ours") ? "  graphs + optimise + k-means sweep" : "");
+                }
+                System.out.printf("  all methods: %.1f s per image, so about %.1f h for the 1449 VOC val images on this machine; peak RSS %d MiB%n",
+                        total, total * 1449 / 3600, statusField("VmHWM:") / 1024);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(weights);
+        }
     }
 
     /**
