@@ -74,7 +74,7 @@ public final class DatasetRunner {
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     double eta = elapsed / n * (todo.size() - n);
                     synchronized (progress) {
-                        progress.printf("[%d/%d] %s %.1fs  %s  | ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, duration(eta));
+                        progress.printf("[%d/%d] %s %.1fs  %s  | RSS %s  ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, residentMemory(), duration(eta));
                     }
                     return null;
                 }));
@@ -95,6 +95,19 @@ public final class DatasetRunner {
         }
         log.sortTables();
         return new Summary(finished.get() - skipped.get(), skipped.get(), already, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The process's resident memory (Linux), so that a long run shows whether it grows. */
+    static String residentMemory() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return (Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024) + " MiB";
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        Runtime r = Runtime.getRuntime();
+        return ((r.totalMemory() - r.freeMemory()) >> 20) + " MiB heap";
     }
 
     static String duration(double seconds) {
