@@ -81,6 +81,9 @@ final class RunCommand implements Runnable {
         }
     }
 
+    /** Tables and figures are rewritten every this many images, so a run of hours shows its results so far. */
+    static final int TABLES_EVERY = 25;
+
     static JsonObject config(String experiment, DataOptions data, LabelledImages set, BackboneOptions source, PerImage.Options o) {
         JsonObject c = new JsonObject();
         c.addProperty("experiment", experiment);
@@ -145,8 +148,10 @@ final class RunCommand implements Runnable {
             source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail here (models load lazily)
             ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS));
             System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
+            ResultLog.Reader tables = () -> RegionTable.write(dir, source.backbone, set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
             DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
-                    () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")), System.err);
+                    () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")),
+                    System.err, TABLES_EVERY, tables);
             report(summary, dir);
             var table = RegionTable.write(dir, source.backbone, set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
             System.out.println(RegionTable.markdown(table));
@@ -205,14 +210,15 @@ final class RunCommand implements Runnable {
             List<String> classes = OpenVocabulary.VOC_PROMPT_NAMES;
             ResultLog log = ResultLog.open(dir, config, List.of(OpenVocabSegmentation.PER_IMAGE, OpenVocabSegmentation.COUNTS));
             System.err.println("open-vocabulary segmentation on " + set.location() + " (" + ids.size() + " images) -> " + dir);
+            String description = set.name() + ", threshold " + threshold + " on the " + thresholdOn + " (the paper's 0.7 does not say on what: our reading)";
+            ResultLog.Reader tables = () -> OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
             DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs, () -> {
                 Backbone b = source.create(options.graphTopK());
                 if (!(b instanceof VitBackbone vit)) throw new InvalidInputException(source.backbone + ": open-vocab needs clip-vitb16");
                 return new OpenVocabSegmentation(vit, tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine).writingPredictions(dir.resolve("predictions"));
-            }, System.err);
+            }, System.err, TABLES_EVERY, tables);
             report(summary, dir);
-            var table = OpenVocabTable.write(dir, set.labelNames(), set.name() + ", " + log.doneCount() + " images done; threshold " + threshold
-                    + " on the " + thresholdOn + " (the paper's 0.7 does not say on what: our reading)");
+            var table = OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
             System.out.println(RegionTable.markdown(table));
             System.out.println("wrote " + dir.resolve(OpenVocabTable.TABLE_MD) + " and " + dir.resolve(OpenVocabTable.FIGURE));
             return 0;

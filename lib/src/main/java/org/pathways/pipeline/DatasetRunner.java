@@ -37,6 +37,15 @@ public final class DatasetRunner {
 
     public static Summary run(LabelledImages data, List<String> ids, ResultLog log, int jobs, Supplier<ImageJob> jobs0, PrintStream progress)
             throws IOException, InterruptedException {
+        return run(data, ids, log, jobs, jobs0, progress, 0, null);
+    }
+
+    /**
+     * As above, and every {@code every} images (0: never) hands the log to {@code interim} while no image is being
+     * recorded, e.g. to rewrite the tables so far during a run of hours.
+     */
+    public static Summary run(LabelledImages data, List<String> ids, ResultLog log, int jobs, Supplier<ImageJob> jobs0, PrintStream progress,
+                              int every, ResultLog.Reader interim) throws IOException, InterruptedException {
         List<String> todo = new ArrayList<>();
         for (String id : ids) if (!log.isDone(id)) todo.add(id);
         int already = ids.size() - todo.size();
@@ -73,6 +82,7 @@ public final class DatasetRunner {
                     int n = finished.incrementAndGet();
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     double eta = elapsed / n * (todo.size() - n);
+                    if (every > 0 && interim != null && n % every == 0 && n < todo.size()) log.whileQuiet(interim);
                     synchronized (progress) {
                         progress.printf("[%d/%d] %s %.1fs  %s  | RSS %s  ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, residentMemory(), duration(eta));
                     }

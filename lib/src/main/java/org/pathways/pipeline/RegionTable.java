@@ -156,7 +156,8 @@ public final class RegionTable {
 
     static List<String[]> rows(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        return lines.subList(1, lines.size()).stream().filter(l -> !l.isEmpty()).map(l -> l.split(",", -1)).toList();
+        int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
+        return lines.subList(Math.min(1, lines.size()), lines.size()).stream().map(l -> l.split(",", -1)).filter(c -> c.length == columns).toList();
     }
 
 }

@@ -169,6 +169,17 @@ public final class ResultLog {
         }
     }
 
+    /** Something that reads the tables, run while no image is being recorded (so it sees whole rows). */
+    public interface Reader {
+        void read() throws IOException;
+    }
+
+    public void whileQuiet(Reader reader) throws IOException {
+        synchronized (done) {
+            reader.read();
+        }
+    }
+
     /** Rewrites every table sorted by image id (rows of one image keep their order), so finished runs compare equal. */
     public void sortTables() throws IOException {
         synchronized (done) {

@@ -57,4 +57,36 @@ class ResultLogTest {
         assertThrows(InvalidInputException.class, () -> ResultLog.open(foreign, config(1), List.of(T)));
         assertEquals("mine\n", Files.readString(foreign.resolve("t.csv")), "a user's file is left alone");
     }
+
+    @Test
+    void theRunnerSkipsBadImagesRecordsTheRestAndShowsTablesSoFar() throws Exception {
+        java.awt.image.BufferedImage pixel = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        org.pathways.data.LabelledImages data = new org.pathways.data.LabelledImages() {
+            public String name() { return "fake"; }
+            public String location() { return "memory"; }
+            public List<String> ids() { return List.of("i1", "i2", "i3", "i4", "i5"); }
+            public List<String> labelNames() { return List.of("background"); }
+            public LabelledImage load(String id) {
+                if (id.equals("i3")) throw new InvalidInputException("i3.png: unreadable PNG");
+                return new LabelledImage(id, pixel, new int[] {0});
+            }
+        };
+        Path dir = tmp.resolve("run");
+        ResultLog log = ResultLog.open(dir, config(1), List.of(T));
+        List<Integer> seen = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        DatasetRunner.Summary s = DatasetRunner.run(data, data.ids(), log, 1,
+                () -> sample -> new DatasetRunner.Outcome(Map.of("t.csv", List.of(sample.id() + ",7")), "fine"),
+                new java.io.PrintStream(progress, true), 2, () -> seen.add(log.doneCount()));
+        assertEquals(4, s.processed());
+        assertEquals(1, s.skipped());
+        assertEquals(List.of(2, 4), seen, "the interim reader runs every 2 images, not after the last");
+        assertEquals(List.of("image_id,value", "i1,7", "i2,7", "i4,7", "i5,7"), Files.readAllLines(dir.resolve("t.csv")));
+        String text = progress.toString();
+        assertTrue(text.contains("[5/5]") && text.contains("skipped: i3.png: unreadable PNG") && text.contains("ETA"), text);
+        // a second run has nothing left to do
+        DatasetRunner.Summary again = DatasetRunner.run(data, data.ids(), ResultLog.open(dir, config(1), List.of(T)), 1,
+                () -> sample -> { throw new AssertionError("nothing to recompute"); }, new java.io.PrintStream(progress, true));
+        assertEquals(5, again.alreadyDone());
+    }
 }
