@@ -162,7 +162,7 @@ final class RunCommand implements Runnable {
 
     @Command(name = "open-vocab", mixinStandardHelpOptions = true,
             description = {"Open-vocabulary semantic segmentation with CLIP (paper App. D.1, Table 6): our regions from CLIP's attentions, "
-                    + "MaskCLIP-style value features, prompt-ensembled class embeddings; a region whose best score is below the threshold is background.",
+                    + "MaskCLIP-style value features, prompt-ensembled class embeddings; a region whose best score is below the threshold is background. The backbone is clip-vitb16.",
                 "Writes OUT/per-image.csv, OUT/class-counts.csv, OUT/predictions/<id>.png (VOC palette PNGs), table6.csv, table6.md and a per-class IoU chart."})
     static final class OpenVocabRun implements Callable<Integer> {
         @Mixin
