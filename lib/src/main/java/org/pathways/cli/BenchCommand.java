@@ -275,13 +275,6 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static long statusField(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux: report -1
-        }
-        return -1;
+        return org.pathways.pipeline.ProcessStatus.field(field);
     }
 }

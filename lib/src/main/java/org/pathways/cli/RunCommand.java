@@ -73,6 +73,11 @@ final class RunCommand implements Runnable {
             };
         }
 
+        /** {@code --out}, or results/<dataset>-<experiment>/<backbone>. */
+        Path out(Path out, String experiment, String backbone) {
+            return out != null ? out : Path.of("results", dataset + "-" + experiment, backbone);
+        }
+
         List<String> ids(LabelledImages set) {
             if (limit < 0) throw new InvalidInputException("--limit must be >= 0, got " + limit);
             if (jobs < 1) throw new InvalidInputException("--jobs must be >= 1, got " + jobs);
@@ -140,7 +145,7 @@ final class RunCommand implements Runnable {
             List<String> chosen = methods == null || methods.isEmpty() ? RegionQuality.allMethods() : methods;
             PerImage.Options options = method.options();
             Baselines.Options baseline = Baselines.Options.defaults().withEigenvectors(ncutEigenvectors);
-            Path dir = out != null ? out : Path.of("results", (data.dataset.equals("voc") ? "voc" : data.dataset) + "-table1", source.backbone);
+            Path dir = data.out(out, "table1", source.backbone);
             JsonObject config = config("per-image", data, set, source, options);
             config.addProperty("methods", String.join(",", chosen));
             config.addProperty("ncutEigenvectors", ncutEigenvectors);
@@ -202,7 +207,7 @@ final class RunCommand implements Runnable {
             PerImage.Options options = method.options();
             ClipTokenizer tokenizer = OpenVocabSegmentation.defaultTokenizer(vocab, merges);
             source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail before the run folder is made
-            Path dir = out != null ? out : Path.of("results", (data.dataset.equals("voc") ? "voc" : data.dataset) + "-open-vocab", source.backbone);
+            Path dir = data.out(out, "open-vocab", source.backbone);
             JsonObject config = config("open-vocab", data, set, source, options);
             config.addProperty("threshold", threshold);
             config.addProperty("thresholdOn", thresholdOn);

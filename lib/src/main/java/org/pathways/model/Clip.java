@@ -222,19 +222,8 @@ public final class Clip implements ImageTower {
      * zero biases, unit LayerNorm, logit scale ln(100) as in the released model.
      */
     public static Map<String, SafeTensors.Tensor> randomWeights(Config config, long seed) {
-        java.util.Random random = new java.util.Random(seed);
-        Map<String, SafeTensors.Tensor> out = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
-            long n = 1;
-            for (long d : e.getValue()) n *= d;
-            float[] v = new float[(int) n];
-            String key = e.getKey();
-            boolean norm = (key.contains("norm") || key.contains("layrnorm")) && key.endsWith(".weight");
-            boolean bias = key.endsWith(".bias");
-            for (int i = 0; i < v.length; i++) v[i] = norm ? 1 : bias ? 0 : (float) (0.02 * random.nextGaussian());
-            if (key.equals("logit_scale")) v[0] = (float) Math.log(100);
-            out.put(key, new SafeTensors.Tensor(key, "F32", e.getValue(), v));
-        }
+        Map<String, SafeTensors.Tensor> out = SafeTensors.random(expectedShapes(config), seed);
+        out.put("logit_scale", new SafeTensors.Tensor("logit_scale", "F32", new long[] {}, new float[] {(float) Math.log(100)}));
         return out;
     }
 

@@ -45,8 +45,8 @@ public final class PixelsBackbone implements Backbone {
     /** The baselines' graph is the finest with at most this many nodes, about a ViT's patch grid at 448. */
     public static final int FINAL_LAYER_NODES = 1100;
 
-    private BufferedImage lastImage; // the last image's baseline graph, kept for finalLayer
-    private Graph lastFinest;
+    private BufferedImage lastImage; // the last image's final layer, made with its graphs
+    private FinalLayer lastFinal;
 
     public PixelsBackbone(Config config) {
         this.config = config;
@@ -89,10 +89,10 @@ public final class PixelsBackbone implements Backbone {
             if (!seen.add(g[0] + "x" + g[1])) continue; // a small image can map two sides to one grid
             graphs.add(graphAt(integral, height, width, g[0], g[1]));
         }
+        Graph baselineGraph = graphs.get(0);
+        for (Graph g : graphs) if (g.nodes() <= FINAL_LAYER_NODES) baselineGraph = g;
         lastImage = image;
-        lastFinest = graphs.get(0);
-        for (Graph g : graphs) if (g.nodes() <= FINAL_LAYER_NODES) lastFinest = g;
-
+        lastFinal = finalLayerAt(integral, height, width, baselineGraph);
         return graphs;
     }
 
@@ -128,11 +128,11 @@ public final class PixelsBackbone implements Backbone {
     @Override
     public FinalLayer finalLayer(BufferedImage image) {
         if (image != lastImage) graphs(image);
-        Graph finest = lastFinest;
-        double[][] lab = Images.lab(image);
-        double[][] integral = new double[3][];
-        for (int c = 0; c < 3; c++) integral[c] = integralImage(lab[c], image.getHeight(), image.getWidth());
-        Cells cells = cells(integral, image.getHeight(), image.getWidth(), finest.height(), finest.width());
+        return lastFinal;
+    }
+
+    private FinalLayer finalLayerAt(double[][] integral, int height, int width, Graph finest) {
+        Cells cells = cells(integral, height, width, finest.height(), finest.width());
         Head last = config.heads().get(config.heads().size() - 1);
         double sp = Double.isInfinite(last.positionSigma()) ? 1 : last.positionSigma();
         int n = finest.nodes();

@@ -131,6 +131,25 @@ public final class SafeTensors {
     }
 
     /** Writes float32 tensors as a safetensors file (tests write tiny checkpoints with real key names). */
+    /**
+     * Random weights for the given names and shapes, as tests and the offline samples use them: N(0, 0.02)
+     * matrices, zero biases, unit LayerNorm weights (names containing "norm").
+     */
+    public static Map<String, Tensor> random(Map<String, long[]> shapes, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long n = 1;
+            for (long d : e.getValue()) n *= d;
+            float[] v = new float[(int) n];
+            boolean norm = e.getKey().contains("norm") && e.getKey().endsWith(".weight");
+            boolean bias = e.getKey().endsWith(".bias");
+            for (int i = 0; i < v.length; i++) v[i] = norm ? 1 : bias ? 0 : (float) (0.02 * random.nextGaussian());
+            out.put(e.getKey(), new Tensor(e.getKey(), "F32", e.getValue(), v));
+        }
+        return out;
+    }
+
     public static void writeFloat32(Path file, Map<String, Tensor> tensors) throws IOException {
         JsonObject header = new JsonObject();
         long offset = 0;

@@ -164,18 +164,7 @@ public final class VisionTransformer implements ImageTower {
      * zero biases, unit LayerNorm, a square position grid of {@code grid} x {@code grid}.
      */
     public static Map<String, SafeTensors.Tensor> randomWeights(Config config, int grid, long seed) {
-        java.util.Random random = new java.util.Random(seed);
-        Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : expectedShapes(config, 1L + (long) grid * grid).entrySet()) {
-            long n = 1;
-            for (long d : e.getValue()) n *= d;
-            float[] v = new float[(int) n];
-            boolean norm = e.getKey().contains("norm") && e.getKey().endsWith(".weight");
-            boolean bias = e.getKey().endsWith(".bias");
-            for (int i = 0; i < v.length; i++) v[i] = norm ? 1 : bias ? 0 : (float) (0.02 * random.nextGaussian());
-            out.put(e.getKey(), new SafeTensors.Tensor(e.getKey(), "F32", e.getValue(), v));
-        }
-        return out;
+        return SafeTensors.random(expectedShapes(config, 1L + (long) grid * grid), seed);
     }
 
     @Override

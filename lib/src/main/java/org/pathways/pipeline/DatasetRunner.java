@@ -35,16 +35,16 @@ public final class DatasetRunner {
 
     private DatasetRunner() {}
 
-    public static Summary run(LabelledImages data, List<String> ids, ResultLog log, int jobs, Supplier<ImageJob> jobs0, PrintStream progress)
+    public static Summary run(LabelledImages data, List<String> ids, ResultLog log, int jobs, Supplier<ImageJob> newJob, PrintStream progress)
             throws IOException, InterruptedException {
-        return run(data, ids, log, jobs, jobs0, progress, 0, null);
+        return run(data, ids, log, jobs, newJob, progress, 0, null);
     }
 
     /**
      * As above, and every {@code every} images (0: never) hands the log to {@code interim} while no image is being
      * recorded, e.g. to rewrite the tables so far during a run of hours.
      */
-    public static Summary run(LabelledImages data, List<String> ids, ResultLog log, int jobs, Supplier<ImageJob> jobs0, PrintStream progress,
+    public static Summary run(LabelledImages data, List<String> ids, ResultLog log, int jobs, Supplier<ImageJob> newJob, PrintStream progress,
                               int every, ResultLog.Reader interim) throws IOException, InterruptedException {
         List<String> todo = new ArrayList<>();
         for (String id : ids) if (!log.isDone(id)) todo.add(id);
@@ -59,14 +59,17 @@ public final class DatasetRunner {
             t.setDaemon(true);
             return t;
         });
-        ThreadLocal<ImageJob> perThread = ThreadLocal.withInitial(jobs0);
         List<ImageJob> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        ThreadLocal<ImageJob> perThread = ThreadLocal.withInitial(() -> {
+            ImageJob job = newJob.get();
+            created.add(job);
+            return job;
+        });
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String id : todo) {
                 futures.add(pool.submit(() -> {
                     ImageJob job = perThread.get();
-                    if (!created.contains(job)) created.add(job);
                     long t0 = System.nanoTime();
                     String note;
                     try {
@@ -84,7 +87,7 @@ public final class DatasetRunner {
                     double eta = elapsed / n * (todo.size() - n);
                     if (every > 0 && interim != null && n % every == 0 && n < todo.size()) log.whileQuiet(interim);
                     synchronized (progress) {
-                        progress.printf("[%d/%d] %s %.1fs  %s  | RSS %s  ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, residentMemory(), duration(eta));
+                        progress.printf("[%d/%d] %s %.1fs  %s  | RSS %s  ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, memory(), duration(eta));
                     }
                     return null;
                 }));
@@ -107,15 +110,10 @@ public final class DatasetRunner {
         return new Summary(finished.get() - skipped.get(), skipped.get(), already, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The process's resident memory (Linux), so that a long run shows whether it grows. */
-    static String residentMemory() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) return (Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024) + " MiB";
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
+    /** Resident memory for the progress line, so that a long run shows whether it grows. */
+    private static String memory() {
+        long mib = ProcessStatus.residentMiB();
+        if (mib >= 0) return mib + " MiB";
         Runtime r = Runtime.getRuntime();
         return ((r.totalMemory() - r.freeMemory()) >> 20) + " MiB heap";
     }

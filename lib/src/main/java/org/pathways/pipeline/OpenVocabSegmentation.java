@@ -24,8 +24,8 @@ import org.pathways.model.VitBackbone;
  * the same rule applied to every patch on its own (no regions), the MaskCLIP-like reference.
  */
 public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
-    public static final ResultLog.Table PER_IMAGE = new ResultLog.Table("per-image.csv", "image_id,method,k,selected,miou,seconds");
-    public static final ResultLog.Table COUNTS = new ResultLog.Table("class-counts.csv", "image_id,method,k,label,intersection,union");
+    public static final ResultLog.Table PER_IMAGE = ScoreRows.PER_IMAGE;
+    public static final ResultLog.Table COUNTS = ScoreRows.counts("class-counts.csv");
     public static final String OURS = "ours";
     public static final String PATCHES = "maskclip-patches";
 
@@ -33,10 +33,9 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
     private final PerImage.Options options;
     private final OpenVocabulary.Rule rule;
     private final double[][] classEmbeddings;
-    private final int classes;
     private Path predictionsDir;
     private float[] lastDense; // dense embeddings of the last forward pass, (h*w) x dim
-    private int dim;
+    private final int dim;
 
     /**
      * @param classNames the object classes (label c + 1), as words for the prompts; label 0 is background
@@ -49,12 +48,11 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
         this.options = options;
         this.rule = new OpenVocabulary.Rule(threshold, clip.logitScale(), onCosine);
         this.classEmbeddings = OpenVocabulary.classEmbeddings(texts -> clip.embedTexts(tokenizer, texts), classNames, templates);
-        this.classes = classNames.size() + 1;
+        this.dim = clip.config().projectionDim();
         String lastValues = "blocks." + (clip.config().vision().depth() - 1) + ".attn.v";
         backbone.onForward(List.of(lastValues), (tower, taps) -> {
             NDArray v = taps.get(lastValues);
             lastDense = clip.denseEmbeddings(v);
-            dim = clip.config().projectionDim();
         });
     }
 
@@ -100,38 +98,31 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
     }
 
     @Override
-    public DatasetRunner.Outcome process(LabelledImages.LabelledImage sample) {
+    public DatasetRunner.Outcome process(LabelledImages.LabelledImage sample) throws java.io.IOException {
         long t0 = System.nanoTime();
         Prediction p = predict(sample.image());
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (predictionsDir != null) {
-            try {
-                java.nio.file.Files.createDirectories(predictionsDir);
-                org.pathways.data.VocMasks.write(predictionsDir.resolve(sample.id() + ".png"), p.ours(), sample.width(), sample.height());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(predictionsDir + ": cannot write the prediction of " + sample.id(), e);
-            }
+            java.nio.file.Files.createDirectories(predictionsDir);
+            org.pathways.data.VocMasks.write(predictionsDir.resolve(sample.id() + ".png"), p.ours(), sample.width(), sample.height());
         }
         List<String> perImage = new ArrayList<>();
         List<String> counts = new ArrayList<>();
         StringBuilder note = new StringBuilder();
-        for (Map.Entry<String, int[]> e : Map.of(OURS, p.ours(), PATCHES, p.patches()).entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())).toList()) {
+        Map<String, int[]> predictions = new LinkedHashMap<>();
+        predictions.put(OURS, p.ours());
+        predictions.put(PATCHES, p.patches());
+        for (Map.Entry<String, int[]> e : predictions.entrySet()) {
             IouCounts iou = IouCounts.of(e.getValue(), sample.labels());
             int k = e.getKey().equals(OURS) ? p.k() : p.gridHeight() * p.gridWidth();
-            perImage.add(String.format(Locale.ROOT, "%s,%s,%d,true,%.6f,%.3f", sample.id(), e.getKey(), k, iou.miou(), seconds));
-            for (int label = 0; label < 256; label++) {
-                if (iou.union(label) > 0) counts.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d", sample.id(), e.getKey(), k, label, iou.intersection(label), iou.union(label)));
-            }
+            perImage.add(ScoreRows.perImage(sample.id(), e.getKey(), k, true, iou.miou(), seconds));
+            ScoreRows.addCounts(counts, sample.id(), e.getKey(), k, iou);
             note.append(String.format(Locale.ROOT, "%s %.3f  ", e.getKey(), iou.miou()));
         }
         Map<String, List<String>> rows = new LinkedHashMap<>();
         rows.put(PER_IMAGE.file(), perImage);
         rows.put(COUNTS.file(), counts);
         return new DatasetRunner.Outcome(rows, note.toString().strip());
-    }
-
-    public int classes() {
-        return classes;
     }
 
     @Override

@@ -27,23 +27,23 @@ public final class OpenVocabTable {
 
     /** Summed per-class counts of each method. */
     public static Map<String, IouCounts> counts(Path runDir) throws IOException {
-        Map<String, IouCounts> out = new LinkedHashMap<>();
-        for (String[] r : RegionTable.rows(runDir.resolve(OpenVocabSegmentation.COUNTS.file()))) {
-            out.computeIfAbsent(r[1], m -> new IouCounts()).add(Integer.parseInt(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]));
-        }
-        return out;
+        return ScoreRows.sum(ScoreRows.read(runDir.resolve(OpenVocabSegmentation.COUNTS.file())), r -> r[1]);
     }
 
     /** Our rows (measured) and the paper's rows (labelled paper). */
     public static Table table6(Path runDir, int classes) throws IOException {
+        return table6(runDir, counts(runDir), classes);
+    }
+
+    static Table table6(Path runDir, Map<String, IouCounts> counts, int classes) throws IOException {
         StringColumn method = StringColumn.create("method");
         StringColumn source = StringColumn.create("source");
         IntColumn images = IntColumn.create("images");
         DoubleColumn all = DoubleColumn.create("mIoU (" + classes + " classes)");
         DoubleColumn present = DoubleColumn.create("mIoU (classes present)");
         Map<String, Integer> imageCount = new LinkedHashMap<>();
-        for (String[] r : RegionTable.rows(runDir.resolve(OpenVocabSegmentation.PER_IMAGE.file()))) imageCount.merge(r[1], 1, Integer::sum);
-        for (Map.Entry<String, IouCounts> e : counts(runDir).entrySet()) {
+        for (String[] r : ScoreRows.read(runDir.resolve(OpenVocabSegmentation.PER_IMAGE.file()))) imageCount.merge(r[1], 1, Integer::sum);
+        for (Map.Entry<String, IouCounts> e : counts.entrySet()) {
             method.append(e.getKey().equals(OpenVocabSegmentation.OURS) ? "ours (CLIP regions + MaskCLIP features)" : "MaskCLIP-style, every patch alone (ours)");
             source.append("measured");
             images.append(imageCount.getOrDefault(e.getKey(), 0));
@@ -61,12 +61,13 @@ public final class OpenVocabTable {
     }
 
     public static Table write(Path runDir, List<String> labelNames, String description) throws IOException {
-        Table table = table6(runDir, labelNames.size());
+        Map<String, IouCounts> counts = counts(runDir); // read once for the table and the chart
+        Table table = table6(runDir, counts, labelNames.size());
         AtomicFiles.write(runDir.resolve(TABLE_CSV), tmp -> table.write().csv(tmp.toFile()));
         String md = "# " + table.name() + "\n\n" + description + "\n\n" + RegionTable.markdown(table)
                 + "\nRows marked `paper` are the paper's Table 6 (PASCAL VOC 2012 val), typed in from the paper; the others were measured by this run.\n";
         AtomicFiles.write(runDir.resolve(TABLE_MD), tmp -> Files.writeString(tmp, md, StandardCharsets.UTF_8));
-        IouCounts ours = counts(runDir).get(OpenVocabSegmentation.OURS);
+        IouCounts ours = counts.get(OpenVocabSegmentation.OURS);
         if (ours != null) {
             double[] iou = new double[labelNames.size()];
             for (int c = 0; c < iou.length; c++) iou[c] = Double.isNaN(ours.iou(c)) ? 0 : ours.iou(c);

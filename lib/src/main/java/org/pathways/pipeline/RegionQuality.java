@@ -2,7 +2,6 @@ package org.pathways.pipeline;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +26,8 @@ import org.pathways.model.Backbone;
  * the data-set mIoU is summed).
  */
 public final class RegionQuality implements DatasetRunner.ImageJob {
-    public static final ResultLog.Table PER_IMAGE = new ResultLog.Table("per-image.csv", "image_id,method,k,selected,miou,seconds");
-    public static final ResultLog.Table COUNTS = new ResultLog.Table("label-counts.csv", "image_id,method,k,label,intersection,union");
+    public static final ResultLog.Table PER_IMAGE = ScoreRows.PER_IMAGE;
+    public static final ResultLog.Table COUNTS = ScoreRows.counts("label-counts.csv");
 
     /** Our method's name in the tables. */
     public static final String OURS = "ours";
@@ -77,7 +76,7 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
     public record Candidate(int k, boolean selected, int[] gridLabels, int gridHeight, int gridWidth) {}
 
     @Override
-    public DatasetRunner.Outcome process(LabelledImages.LabelledImage sample) {
+    public DatasetRunner.Outcome process(LabelledImages.LabelledImage sample) throws IOException {
         BufferedImage image = sample.image();
         int h = image.getHeight();
         int w = image.getWidth();
@@ -91,10 +90,8 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
             for (Candidate c : candidates) {
                 int[] regions = Images.upsampleNearest(c.gridLabels(), c.gridHeight(), c.gridWidth(), h, w);
                 IouCounts iou = OracleMiou.counts(regions, sample.labels());
-                perImage.add(String.format(Locale.ROOT, "%s,%s,%d,%s,%.6f,%.3f", sample.id(), method, c.k(), c.selected(), iou.miou(), seconds));
-                for (int label = 0; label < 256; label++) {
-                    if (iou.union(label) > 0) counts.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d", sample.id(), method, c.k(), label, iou.intersection(label), iou.union(label)));
-                }
+                perImage.add(ScoreRows.perImage(sample.id(), method, c.k(), c.selected(), iou.miou(), seconds));
+                ScoreRows.addCounts(counts, sample.id(), method, c.k(), iou);
                 if (c.selected() && regionsDir != null) writeRegions(method, sample.id(), regions, w, h);
                 if (c.selected()) note.append(String.format(Locale.ROOT, "%s k=%d %.3f  ", method, c.k(), iou.miou()));
             }
@@ -121,14 +118,10 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         return regions.stream().map(r -> new Candidate(r.k(), r.selected(), r.labels(), last.height(), last.width())).toList();
     }
 
-    private void writeRegions(String method, String id, int[] regions, int width, int height) {
-        try {
-            Path file = regionsDir.resolve(method).resolve(id + ".png");
-            Files.createDirectories(file.getParent());
-            VocMasks.write(file, regions, width, height);
-        } catch (IOException e) {
-            throw new UncheckedIOException(regionsDir + ": cannot write regions of " + id, e);
-        }
+    private void writeRegions(String method, String id, int[] regions, int width, int height) throws IOException {
+        Path file = regionsDir.resolve(method).resolve(id + ".png");
+        Files.createDirectories(file.getParent());
+        VocMasks.write(file, regions, width, height);
     }
 
     @Override

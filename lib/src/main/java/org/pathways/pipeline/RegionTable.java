@@ -47,8 +47,10 @@ public final class RegionTable {
 
     /** The table of a run folder, methods in the order they first appear. */
     public static Table table1(Path runDir, String backbone) throws IOException {
-        List<String[]> perImage = rows(runDir.resolve(RegionQuality.PER_IMAGE.file()));
-        Map<String, IouCounts> selectedCounts = new LinkedHashMap<>();
+        return table1(ScoreRows.read(runDir.resolve(RegionQuality.PER_IMAGE.file())), ScoreRows.read(runDir.resolve(RegionQuality.COUNTS.file())), backbone);
+    }
+
+    static Table table1(List<String[]> perImage, List<String[]> counts, String backbone) {
         Set<String> selectedKeys = new HashSet<>();
         Map<String, double[]> sums = new LinkedHashMap<>(); // method -> images, sum miou, sum k, sum seconds
         for (String[] r : perImage) {
@@ -60,10 +62,7 @@ public final class RegionTable {
             s[2] += Integer.parseInt(r[2]);
             s[3] += Double.parseDouble(r[5]);
         }
-        for (String[] r : rows(runDir.resolve(RegionQuality.COUNTS.file()))) {
-            if (!selectedKeys.contains(r[0] + "," + r[1] + "," + r[2])) continue;
-            selectedCounts.computeIfAbsent(r[1], m -> new IouCounts()).add(Integer.parseInt(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]));
-        }
+        Map<String, IouCounts> selectedCounts = ScoreRows.sum(counts, r -> selectedKeys.contains(r[0] + "," + r[1] + "," + r[2]) ? r[1] : null);
         StringColumn model = StringColumn.create("Model");
         StringColumn source = StringColumn.create("Affinity source");
         StringColumn mask = StringColumn.create("Mask");
@@ -96,11 +95,15 @@ public final class RegionTable {
 
     /** Data-set oracle mIoU at every k, per method: method -> {ks, mious} (paper Fig. 4). */
     public static Map<String, double[][]> miouByK(Path runDir) throws IOException {
+        return miouByK(ScoreRows.read(runDir.resolve(RegionQuality.COUNTS.file())));
+    }
+
+    static Map<String, double[][]> miouByK(List<String[]> counts) {
         Map<String, TreeMap<Integer, IouCounts>> byMethod = new LinkedHashMap<>();
-        for (String[] r : rows(runDir.resolve(RegionQuality.COUNTS.file()))) {
-            byMethod.computeIfAbsent(r[1], m -> new TreeMap<>()).computeIfAbsent(Integer.parseInt(r[2]), k -> new IouCounts())
-                    .add(Integer.parseInt(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]));
-        }
+        ScoreRows.sum(counts, r -> r[1] + "," + r[2]).forEach((key, c) -> {
+            int comma = key.lastIndexOf(',');
+            byMethod.computeIfAbsent(key.substring(0, comma), m -> new TreeMap<>()).put(Integer.parseInt(key.substring(comma + 1)), c);
+        });
         Map<String, double[][]> out = new LinkedHashMap<>();
         for (Map.Entry<String, TreeMap<Integer, IouCounts>> e : byMethod.entrySet()) {
             double[] ks = e.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
@@ -115,12 +118,13 @@ public final class RegionTable {
      * the figure at each k their masks produced.
      */
     public static Table write(Path runDir, String backbone, String datasetDescription) throws IOException {
-        Table table = table1(runDir, backbone);
+        List<String[]> counts = ScoreRows.read(runDir.resolve(RegionQuality.COUNTS.file())); // read once for the table and the figure
+        Table table = table1(ScoreRows.read(runDir.resolve(RegionQuality.PER_IMAGE.file())), counts, backbone);
         AtomicFiles.write(runDir.resolve(TABLE_CSV), tmp -> table.write().csv(tmp.toFile()));
         String md = "# " + table.name() + "\n\n" + datasetDescription + "\n\n" + markdown(table)
                 + "\n`paper mIoU`: the paper's Table 1 (PASCAL VOC 2012 val, 1449 images), typed in from the paper; every other number was measured by this run.\n";
         AtomicFiles.write(runDir.resolve(TABLE_MD), tmp -> Files.writeString(tmp, md, StandardCharsets.UTF_8));
-        Map<String, double[][]> byK = miouByK(runDir);
+        Map<String, double[][]> byK = miouByK(counts);
         Map<String, double[][]> labelled = new LinkedHashMap<>();
         byK.forEach((m, v) -> labelled.put(describe(m)[1] + " (" + describe(m)[0].toLowerCase() + ")", v));
         Images.writePng(Pictures.lineChart("Oracle mIoU against k, " + backbone, "k (clusters)", "oracle mIoU (data set)", labelled), runDir.resolve(FIGURE));
@@ -153,11 +157,4 @@ public final class RegionTable {
     static double round4(double v) {
         return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
-
-    static List<String[]> rows(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
-        return lines.subList(Math.min(1, lines.size()), lines.size()).stream().map(l -> l.split(",", -1)).filter(c -> c.length == columns).toList();
-    }
-
 }

@@ -195,19 +195,4 @@ public final class ResultLog {
             }
         }
     }
-
-    /** The rows of a table (header excluded), split into cells. */
-    public List<String[]> rows(String file) throws IOException {
-        List<String> lines = completeLines(dir.resolve(file));
-        List<String[]> out = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isEmpty()) out.add(lines.get(i).split(",", -1));
-        return out;
-    }
-
-    /** Ids finished so far, in the order they finished. */
-    public List<String> doneIds() {
-        synchronized (done) {
-            return new ArrayList<>(done);
-        }
-    }
 }
