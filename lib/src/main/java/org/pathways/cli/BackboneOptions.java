@@ -8,8 +8,15 @@ import picocli.CommandLine.Option;
 
 /** Which graphs to use: the backbone, its weights and input size (demo and segment). */
 final class BackboneOptions {
-    @Option(names = "--backbone", defaultValue = "pixels", description = "Graph source (default: ${DEFAULT-VALUE}; known: pixels, dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16).")
+    @Option(names = "--backbone", description = "Graph source (default: pixels, or clip-vitb16 for run open-vocab; known: pixels, dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16).")
     String backbone;
+
+    /** The backbone when --backbone is not given: a command whose experiment needs a particular model sets it. */
+    String fallback = "pixels";
+
+    String name() {
+        return backbone != null ? backbone : fallback;
+    }
 
     @Option(names = "--weights", paramLabel = "FILE", description = "Checkpoint (.safetensors) of a model backbone (default: $PATHWAYS_WEIGHTS_DIR or ~/.cache/pathways/weights/<backbone>.safetensors, where data-scripts/fetch-weights.sh puts it).")
     Path weights;
@@ -41,7 +48,7 @@ final class BackboneOptions {
             case "authors" -> VitBackbone.Resize.AUTHORS;
             default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + resize + "': expected paper or authors");
         };
-        Backbone b = Backbones.create(backbone, weights, mode, positionMode(positions), modelConfig);
+        Backbone b = Backbones.create(name(), weights, mode, positionMode(positions), modelConfig);
         return b instanceof VitBackbone vit && graphTopK > 0 ? vit.withGraphTopK(graphTopK) : b;
     }
 }

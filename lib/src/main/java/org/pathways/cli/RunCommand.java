@@ -11,7 +11,6 @@ import org.pathways.data.LabelledImages;
 import org.pathways.data.SampleVoc;
 import org.pathways.data.VocDataset;
 import org.pathways.eval.OpenVocabulary;
-import org.pathways.model.Backbone;
 import org.pathways.model.ClipTokenizer;
 import org.pathways.model.VitBackbone;
 import org.pathways.pipeline.DatasetRunner;
@@ -93,7 +92,7 @@ final class RunCommand implements Runnable {
         JsonObject c = new JsonObject();
         c.addProperty("experiment", experiment);
         c.addProperty("dataset", set.name());
-        c.addProperty("backbone", source.backbone);
+        c.addProperty("backbone", source.name());
         c.addProperty("weights", source.weights == null ? "default" : source.weights.toAbsolutePath().toString());
         c.addProperty("modelConfig", source.modelConfig == null ? "preset" : source.modelConfig.toAbsolutePath().toString());
         c.addProperty("vitResize", source.resize);
@@ -145,7 +144,7 @@ final class RunCommand implements Runnable {
             List<String> chosen = methods == null || methods.isEmpty() ? RegionQuality.allMethods() : methods;
             PerImage.Options options = method.options();
             Baselines.Options baseline = Baselines.Options.defaults().withEigenvectors(ncutEigenvectors);
-            Path dir = data.out(out, "table1", source.backbone);
+            Path dir = data.out(out, "table1", source.name());
             JsonObject config = config("per-image", data, set, source, options);
             config.addProperty("methods", String.join(",", chosen));
             config.addProperty("ncutEigenvectors", ncutEigenvectors);
@@ -153,12 +152,12 @@ final class RunCommand implements Runnable {
             source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail here (models load lazily)
             ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS));
             System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
-            ResultLog.Reader tables = () -> RegionTable.write(dir, source.backbone, set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
+            ResultLog.Reader tables = () -> RegionTable.write(dir, source.name(), set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
             DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
                     () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")),
                     System.err, TABLES_EVERY, tables);
             report(summary, dir);
-            var table = RegionTable.write(dir, source.backbone, set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
+            var table = RegionTable.write(dir, source.name(), set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
             System.out.println(RegionTable.markdown(table));
             System.out.println("wrote " + dir.resolve(RegionTable.TABLE_MD) + " and " + dir.resolve(RegionTable.FIGURE));
             return 0;
@@ -196,7 +195,8 @@ final class RunCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (source.backbone.equals("pixels")) source.backbone = "clip-vitb16";
+            source.fallback = "clip-vitb16";
+            if (!source.name().equals("clip-vitb16")) throw new InvalidInputException("--backbone " + source.name() + ": open-vocab runs on clip-vitb16 (CLIP's joint image-text space)");
             boolean onCosine = switch (thresholdOn) {
                 case "probability" -> false;
                 case "cosine" -> true;
@@ -207,7 +207,7 @@ final class RunCommand implements Runnable {
             PerImage.Options options = method.options();
             ClipTokenizer tokenizer = OpenVocabSegmentation.defaultTokenizer(vocab, merges);
             source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail before the run folder is made
-            Path dir = data.out(out, "open-vocab", source.backbone);
+            Path dir = data.out(out, "open-vocab", source.name());
             JsonObject config = config("open-vocab", data, set, source, options);
             config.addProperty("threshold", threshold);
             config.addProperty("thresholdOn", thresholdOn);
@@ -217,11 +217,10 @@ final class RunCommand implements Runnable {
             System.err.println("open-vocabulary segmentation on " + set.location() + " (" + ids.size() + " images) -> " + dir);
             String description = set.name() + ", threshold " + threshold + " on the " + thresholdOn + " (the paper's 0.7 does not say on what: our reading)";
             ResultLog.Reader tables = () -> OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
-            DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs, () -> {
-                Backbone b = source.create(options.graphTopK());
-                if (!(b instanceof VitBackbone vit)) throw new InvalidInputException(source.backbone + ": open-vocab needs clip-vitb16");
-                return new OpenVocabSegmentation(vit, tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine).writingPredictions(dir.resolve("predictions"));
-            }, System.err, TABLES_EVERY, tables);
+            DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
+                    () -> new OpenVocabSegmentation((VitBackbone) source.create(options.graphTopK()), // clip-vitb16, checked above
+                            tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine).writingPredictions(dir.resolve("predictions")),
+                    System.err, TABLES_EVERY, tables);
             report(summary, dir);
             var table = OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
             System.out.println(RegionTable.markdown(table));

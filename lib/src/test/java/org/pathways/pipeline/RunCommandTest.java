@@ -43,7 +43,8 @@ class RunCommandTest {
         assertOneLine(run("run", "per-image", "--data", data.toString(), "--backbone", "vit-huge", "--out", tmp.resolve("d").toString()), "vit-huge");
         assertOneLine(run("run", "open-vocab", "--data", data.toString(), "--weights", tmp.resolve("none.safetensors").toString(),
                 "--vocab", tmp.resolve("vocab.json").toString(), "--out", tmp.resolve("e").toString()), "vocab.json");
-        for (String f : new String[] {"a", "b", "c", "d", "e"}) assertFalse(Files.exists(tmp.resolve(f)), "nothing written before the arguments are checked");
+        assertOneLine(run("run", "open-vocab", "--data", data.toString(), "--backbone", "pixels", "--out", tmp.resolve("f").toString()), "open-vocab runs on clip-vitb16");
+        for (String f : new String[] {"a", "b", "c", "d", "e", "f"}) assertFalse(Files.exists(tmp.resolve(f)), "nothing written before the arguments are checked");
     }
 
     @Test
