@@ -11,6 +11,7 @@ import org.pathways.data.LabelledImages;
 import org.pathways.data.SampleVoc;
 import org.pathways.data.VocDataset;
 import org.pathways.eval.OpenVocabulary;
+import org.pathways.model.Backbone;
 import org.pathways.model.ClipTokenizer;
 import org.pathways.model.VitBackbone;
 import org.pathways.pipeline.DatasetRunner;
@@ -20,6 +21,7 @@ import org.pathways.pipeline.PerImage;
 import org.pathways.pipeline.RegionQuality;
 import org.pathways.pipeline.RegionTable;
 import org.pathways.pipeline.ResultLog;
+import org.pathways.pipeline.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,25 +90,19 @@ final class RunCommand implements Runnable {
     /** Tables and figures are rewritten every this many images, so a run of hours shows its results so far. */
     static final int TABLES_EVERY = 25;
 
-    static JsonObject config(String experiment, DataOptions data, LabelledImages set, BackboneOptions source, PerImage.Options o) {
-        JsonObject c = new JsonObject();
-        c.addProperty("experiment", experiment);
-        c.addProperty("dataset", set.name());
-        c.addProperty("backbone", source.name());
-        c.addProperty("weights", source.weights == null ? "default" : source.weights.toAbsolutePath().toString());
+    static JsonObject config(String experiment, LabelledImages set, BackboneOptions source, PerImage.Options o) {
+        JsonObject c = RunConfig.of(experiment, set, source.name(), source.weights, o);
         c.addProperty("modelConfig", source.modelConfig == null ? "preset" : source.modelConfig.toAbsolutePath().toString());
         c.addProperty("vitResize", source.resize);
         c.addProperty("posEmbed", source.positions == null ? "preset" : source.positions);
-        c.addProperty("passes", o.passes());
-        c.addProperty("accumulation", o.accumulation());
-        c.addProperty("eigs", o.eigs());
-        c.addProperty("kMax", o.kMax());
-        c.addProperty("seed", o.seed());
-        c.addProperty("parametrisation", o.parametrisation());
-        c.addProperty("learningRate", o.learningRate());
-        c.addProperty("reuseWindowPass", o.reuseWindowPass());
-        c.addProperty("graphTopK", o.graphTopK());
         return c;
+    }
+
+    /** Loads the model once, so that an unknown backbone or a bad checkpoint fails before the run folder is made. */
+    static void checkModel(BackboneOptions source, PerImage.Options options) {
+        try (Backbone b = source.create(options.graphTopK())) {
+            if (b instanceof VitBackbone vit) vit.tower();
+        }
     }
 
     static void report(DatasetRunner.Summary s, Path out) {
@@ -145,19 +141,20 @@ final class RunCommand implements Runnable {
             PerImage.Options options = method.options();
             Baselines.Options baseline = Baselines.Options.defaults().withEigenvectors(ncutEigenvectors);
             Path dir = data.out(out, "table1", source.name());
-            JsonObject config = config("per-image", data, set, source, options);
+            JsonObject config = config("per-image", set, source, options);
             config.addProperty("methods", String.join(",", chosen));
             config.addProperty("ncutEigenvectors", ncutEigenvectors);
             RegionQuality.checkMethods(chosen); // before any work
-            source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail here (models load lazily)
+            checkModel(source, options);
             ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS));
             System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
-            ResultLog.Reader tables = () -> RegionTable.write(dir, source.name(), set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
+            java.util.function.Supplier<String> description = () -> set.name() + ", " + log.doneCount() + " images done; run folder " + dir;
+            ResultLog.Reader tables = () -> RegionTable.write(dir, source.name(), description.get());
             DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
                     () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")),
                     System.err, TABLES_EVERY, tables);
             report(summary, dir);
-            var table = RegionTable.write(dir, source.name(), set.name() + ", " + log.doneCount() + " images done; run folder " + dir);
+            var table = RegionTable.write(dir, source.name(), description.get());
             System.out.println(RegionTable.markdown(table));
             System.out.println("wrote " + dir.resolve(RegionTable.TABLE_MD) + " and " + dir.resolve(RegionTable.FIGURE));
             return 0;
@@ -205,10 +202,10 @@ final class RunCommand implements Runnable {
             LabelledImages set = data.open();
             List<String> ids = data.ids(set);
             PerImage.Options options = method.options();
-            ClipTokenizer tokenizer = OpenVocabSegmentation.defaultTokenizer(vocab, merges);
-            source.create(options.graphTopK()).close(); // an unknown backbone or missing weights fail before the run folder is made
+            ClipTokenizer tokenizer = OpenVocabSegmentation.tokenizer(vocab, merges, source.weights);
+            checkModel(source, options);
             Path dir = data.out(out, "open-vocab", source.name());
-            JsonObject config = config("open-vocab", data, set, source, options);
+            JsonObject config = config("open-vocab", set, source, options);
             config.addProperty("threshold", threshold);
             config.addProperty("thresholdOn", thresholdOn);
             config.addProperty("templates", String.join("|", OpenVocabulary.TEMPLATES));

@@ -28,6 +28,9 @@ public final class SampleVoc {
      *
      * @return the VOC2012 folder
      */
+    /** The file that marks a folder as generated, so that its runs and tables are never taken for VOC's. */
+    public static final String MARKER = "PATHWAYS-SAMPLE.txt";
+
     public static Path write(Path root, int images, long seed) throws IOException {
         if (images < 1) throw new IllegalArgumentException("at least one image");
         Path voc = root.resolve("VOCdevkit").resolve("VOC2012");
@@ -50,6 +53,7 @@ public final class SampleVoc {
         String text = list.toString();
         AtomicFiles.write(voc.resolve("ImageSets").resolve("Segmentation").resolve("val.txt"),
                 tmp -> Files.writeString(tmp, text));
+        AtomicFiles.write(voc.resolve(MARKER), tmp -> Files.writeString(tmp, "Drawn by Pathways' SampleVoc (seed " + seed + "): not PASCAL VOC.\n"));
         return voc;
     }
 

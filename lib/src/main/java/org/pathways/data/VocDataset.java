@@ -26,11 +26,6 @@ public final class VocDataset implements LabelledImages {
     /** The label of boundaries and ambiguous pixels, left out of the evaluation. */
     public static final int IGNORE = 255;
 
-    /** One image with its class id per pixel (y * width + x; 0..20 or {@link #IGNORE}). */
-    public static LabelledImage sample(String id, BufferedImage image, int[] labels) {
-        return new LabelledImage(id, image, labels);
-    }
-
     private final Path root;
     private final String split;
     private final List<String> ids;
@@ -127,7 +122,7 @@ public final class VocDataset implements LabelledImages {
     /** The split's image ids, in file order. */
     @Override
     public String name() {
-        return "voc2012-" + split;
+        return (Files.exists(root.resolve(SampleVoc.MARKER)) ? "sample-voc-" : "voc2012-") + split;
     }
 
     @Override

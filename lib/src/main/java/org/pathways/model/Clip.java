@@ -166,29 +166,16 @@ public final class Clip implements ImageTower {
         double[][] out = new double[texts.size()][];
         for (int start = 0; start < texts.size(); start += 64) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + 64));
-            int[][] encoded = new int[batch.size()][];
-            int length = 0;
-            for (int b = 0; b < encoded.length; b++) {
-                encoded[b] = tokenizer.encode(batch.get(b));
-                if (encoded[b].length > config.maxPositions()) encoded[b] = java.util.Arrays.copyOf(encoded[b], config.maxPositions());
-                length = Math.max(length, encoded[b].length);
-            }
-            int[][] ids = new int[encoded.length][length];
-            int[][] mask = new int[encoded.length][length];
-            for (int b = 0; b < encoded.length; b++) {
-                java.util.Arrays.fill(ids[b], config.eosTokenId()); // padding after EOS; the mask hides it
-                for (int i = 0; i < encoded[b].length; i++) {
-                    ids[b][i] = encoded[b][i];
-                    mask[b][i] = 1;
-                }
-            }
+            int[][][] packed = tokenizer.batchToLongest(batch, config.maxPositions()); // a truncated text keeps its end marker
+            int[][] ids = packed[0];
+            int[][] mask = packed[1];
             try (NDManager scope = manager.newSubManager()) {
                 Taps taps = new Taps(scope, "text_embeds");
                 encodeText(ids, mask, taps);
                 NDArray e = taps.captured().get("text_embeds");
                 int d = (int) e.getShape().get(1);
                 float[] values = e.toFloatArray();
-                for (int b = 0; b < encoded.length; b++) {
+                for (int b = 0; b < ids.length; b++) {
                     out[start + b] = new double[d];
                     for (int c = 0; c < d; c++) out[start + b][c] = values[b * d + c];
                 }

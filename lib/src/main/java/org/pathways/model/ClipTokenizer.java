@@ -107,10 +107,21 @@ public final class ClipTokenizer {
 
     /** Ids and attention masks for texts, truncated (keeping the end marker) or padded with the end marker to {@code length}. */
     public int[][][] batch(List<String> texts, int length) {
-        int[][] ids = new int[texts.size()][length];
-        int[][] mask = new int[texts.size()][length];
-        for (int b = 0; b < texts.size(); b++) {
-            int[] e = encode(texts.get(b));
+        return pack(texts.stream().map(this::encode).toList(), length);
+    }
+
+    /** As {@link #batch}, padded only to the longest text (at most {@code maxLength} tokens). */
+    public int[][][] batchToLongest(List<String> texts, int maxLength) {
+        List<int[]> encoded = texts.stream().map(this::encode).toList();
+        int longest = encoded.stream().mapToInt(e -> e.length).max().orElse(2);
+        return pack(encoded, Math.min(maxLength, longest));
+    }
+
+    private int[][][] pack(List<int[]> encoded, int length) {
+        int[][] ids = new int[encoded.size()][length];
+        int[][] mask = new int[encoded.size()][length];
+        for (int b = 0; b < encoded.size(); b++) {
+            int[] e = encoded.get(b);
             if (e.length > length) {
                 e = java.util.Arrays.copyOf(e, length);
                 e[length - 1] = vocab.get(END);

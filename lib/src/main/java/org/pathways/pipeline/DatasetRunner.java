@@ -71,16 +71,19 @@ public final class DatasetRunner {
                 futures.add(pool.submit(() -> {
                     ImageJob job = perThread.get();
                     long t0 = System.nanoTime();
-                    String note;
+                    String note = null;
+                    LabelledImages.LabelledImage sample = null;
                     try {
-                        LabelledImages.LabelledImage sample = data.load(id);
-                        Outcome outcome = job.process(sample);
-                        log.record(id, outcome.rows());
-                        note = outcome.note();
-                    } catch (InvalidInputException e) {
+                        sample = data.load(id);
+                    } catch (InvalidInputException e) { // a bad file is this image's problem; anything else stops the run
                         log.skip(id, e.getMessage());
                         skipped.incrementAndGet();
                         note = "skipped: " + e.getMessage();
+                    }
+                    if (sample != null) {
+                        Outcome outcome = job.process(sample);
+                        log.record(id, outcome.rows());
+                        note = outcome.note();
                     }
                     int n = finished.incrementAndGet();
                     double elapsed = (System.nanoTime() - start) / 1e9;
@@ -104,6 +107,7 @@ public final class DatasetRunner {
             }
         } finally {
             pool.shutdownNow();
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // a worker may still be in a forward pass: close models after
             for (ImageJob j : created) j.close();
         }
         log.sortTables();

@@ -56,9 +56,12 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
         });
     }
 
-    /** Where fetch-weights.sh puts CLIP's tokenizer files, beside the weights. */
-    public static ClipTokenizer defaultTokenizer(Path vocab, Path merges) {
-        Path dir = VitBackbone.defaultWeights("clip-vitb16").getParent();
+    /**
+     * CLIP's tokenizer: the given files, else the ones beside {@code weights} (or beside the default weights, where
+     * fetch-weights.sh puts both).
+     */
+    public static ClipTokenizer tokenizer(Path vocab, Path merges, Path weights) {
+        Path dir = (weights != null ? weights.toAbsolutePath() : VitBackbone.defaultWeights("clip-vitb16")).getParent();
         Path v = vocab != null ? vocab : dir.resolve("clip-vitb16.vocab.json");
         Path m = merges != null ? merges : dir.resolve("clip-vitb16.merges.txt");
         for (Path p : List.of(v, m)) {

@@ -46,19 +46,18 @@ public final class RegionTable {
     }
 
     /** The table of a run folder, methods in the order they first appear. */
-    public static Table table1(Path runDir, String backbone) throws IOException {
-        return table1(ScoreRows.read(runDir.resolve(RegionQuality.PER_IMAGE.file())), ScoreRows.read(runDir.resolve(RegionQuality.COUNTS.file())), backbone);
-    }
-
     static Table table1(List<String[]> perImage, List<String[]> counts, String backbone) {
         Set<String> selectedKeys = new HashSet<>();
-        Map<String, double[]> sums = new LinkedHashMap<>(); // method -> images, sum miou, sum k, sum seconds
+        Map<String, double[]> sums = new LinkedHashMap<>(); // method -> images, sum miou, sum k, sum seconds, images with a miou
         for (String[] r : perImage) {
             if (!Boolean.parseBoolean(r[3])) continue;
             selectedKeys.add(r[0] + "," + r[1] + "," + r[2]);
-            double[] s = sums.computeIfAbsent(r[1], m -> new double[4]);
+            double[] s = sums.computeIfAbsent(r[1], m -> new double[5]);
             s[0]++;
-            if (!r[4].equals("NaN")) s[1] += Double.parseDouble(r[4]);
+            if (!r[4].equals("NaN")) { // an image whose pixels are all ignored has no mIoU
+                s[1] += Double.parseDouble(r[4]);
+                s[4]++;
+            }
             s[2] += Integer.parseInt(r[2]);
             s[3] += Double.parseDouble(r[5]);
         }
@@ -83,7 +82,7 @@ public final class RegionTable {
             images.append((int) s[0]);
             IouCounts c = selectedCounts.get(e.getKey());
             miou.append(round4(c == null ? Double.NaN : c.miou()));
-            meanImage.append(round4(s[1] / s[0]));
+            meanImage.append(round4(s[1] / s[4]));
             meanK.append(round4(s[2] / s[0]));
             seconds.append(round4(s[3] / s[0]));
             Double p = PaperFigures.table1(backbone, e.getKey());
@@ -94,10 +93,6 @@ public final class RegionTable {
     }
 
     /** Data-set oracle mIoU at every k, per method: method -> {ks, mious} (paper Fig. 4). */
-    public static Map<String, double[][]> miouByK(Path runDir) throws IOException {
-        return miouByK(ScoreRows.read(runDir.resolve(RegionQuality.COUNTS.file())));
-    }
-
     static Map<String, double[][]> miouByK(List<String[]> counts) {
         Map<String, TreeMap<Integer, IouCounts>> byMethod = new LinkedHashMap<>();
         ScoreRows.sum(counts, r -> r[1] + "," + r[2]).forEach((key, c) -> {

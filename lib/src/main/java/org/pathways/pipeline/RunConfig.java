@@ -1,0 +1,33 @@
+package org.pathways.pipeline;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import org.pathways.data.LabelledImages;
+
+/**
+ * What identifies a data-set run, for {@link ResultLog}'s run.json: the experiment, the data set, the model and every
+ * option that changes the numbers. The command line and the notebooks build it here, so both refuse to resume a
+ * folder made with other settings.
+ */
+public final class RunConfig {
+    private RunConfig() {}
+
+    /** @param weights the checkpoint, or null for the backbone's default location */
+    public static JsonObject of(String experiment, LabelledImages data, String backbone, Path weights, PerImage.Options o) {
+        JsonObject c = new JsonObject();
+        c.addProperty("experiment", experiment);
+        c.addProperty("dataset", data.name());
+        c.addProperty("backbone", backbone);
+        c.addProperty("weights", weights == null ? "default" : weights.toAbsolutePath().normalize().toString());
+        c.addProperty("passes", o.passes());
+        c.addProperty("accumulation", o.accumulation());
+        c.addProperty("eigs", o.eigs());
+        c.addProperty("kMax", o.kMax());
+        c.addProperty("seed", o.seed());
+        c.addProperty("parametrisation", o.parametrisation());
+        c.addProperty("learningRate", o.learningRate());
+        c.addProperty("reuseWindowPass", o.reuseWindowPass());
+        c.addProperty("graphTopK", o.graphTopK());
+        return c;
+    }
+}
