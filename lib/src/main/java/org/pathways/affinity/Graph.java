@@ -88,10 +88,6 @@ public final class Graph {
         return height * width;
     }
 
-    public boolean isDouble() {
-        return f64 != null;
-    }
-
     /** Kept entries per row when sparse, 0 when dense. */
     public int topK() {
         return topK;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
+import org.pathways.pipeline.ProcessStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.printf("  %-18s %6.1f s  (%d region maps)%s%n", method, seconds, proposals, method.equals("ours") ? "  graphs + optimise + k-means sweep" : "");
                 }
                 System.out.printf("  all methods: %.1f s per image, so about %.1f h for the 1449 VOC val images on this machine; peak RSS %d MiB%n",
-                        total, total * 1449 / 3600, statusField("VmHWM:") / 1024);
+                        total, total * 1449 / 3600, ProcessStatus.field("VmHWM:") / 1024);
             }
         } finally {
             java.nio.file.Files.deleteIfExists(weights);
@@ -121,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
                             best = Math.min(best, (System.nanoTime() - t) / 1e9);
                         }
                     }
-                    System.out.printf("  %s at %dx%d: %.2f s per forward (best of 3), peak RSS %d MiB%n", preset, size[0], size[1], best, statusField("VmHWM:") / 1024);
+                    System.out.printf("  %s at %dx%d: %.2f s per forward (best of 3), peak RSS %d MiB%n", preset, size[0], size[1], best, ProcessStatus.field("VmHWM:") / 1024);
                 }
             }
         }
@@ -134,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
                 long t = System.nanoTime();
                 org.pathways.pipeline.PerImage.Outcome out = org.pathways.pipeline.PerImage.segment(image, backbone, org.pathways.pipeline.PerImage.Options.defaults(), null);
                 System.out.printf("segment, DINO ViT-S/16 at 480x480, default schedule (1300 passes, accumulation 20): %.1f s per image (graphs %.1f s, optimise %.1f s, cluster %.1f s), peak RSS %d MiB%n",
-                        (System.nanoTime() - t) / 1e9, out.seconds().get("graphs"), out.seconds().get("optimise"), out.seconds().get("cluster"), statusField("VmHWM:") / 1024);
+                        (System.nanoTime() - t) / 1e9, out.seconds().get("graphs"), out.seconds().get("optimise"), out.seconds().get("cluster"), ProcessStatus.field("VmHWM:") / 1024);
             }
         } finally {
             java.nio.file.Files.deleteIfExists(weights);
@@ -148,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("workload: %d layers x %d heads of %d x %d graphs, K = %d, ToyCNN %dx%d; DJL %s, %d intra-op threads%n",
                 layers, heads, n, n, eigs, side, side, Engine.getInstance().getVersion(), intraOpThreads());
         List<Graph> graphs = randomGraphs(n);
-        System.out.printf("RSS after building graphs: %d MiB, JVM threads %d%n", rssMiB(), threads());
+        System.out.printf("RSS after building graphs: %d MiB, JVM threads %d%n", ProcessStatus.residentMiB(), ProcessStatus.field("Threads:"));
         try (NDManager manager = NDManager.newBaseManager();
              SpectralObjective objective = new SpectralObjective(manager, graphs, eigs, DataType.FLOAT32, 2, 2)) {
             graphs = null; // the Java copies are no longer needed
@@ -157,13 +158,13 @@ final class BenchCommand implements Callable<Integer> {
             double naiveMs = naivePerPassMs(manager, objective.channels(), 3);
             System.out.printf("ms per pass (forward + backward): ours %.1f, authors' formulation %.1f  -> %.1fx faster%n", oursMs, naiveMs, naiveMs / oursMs);
 
-            long rssStart = rssMiB();
+            long rssStart = ProcessStatus.residentMiB();
             long[] rssAt = new long[5];
             double[] elapsedAtSchedule = {Double.NaN};
             FeatureMap cnn = new ToyCnn(manager, ToyCnn.Config.authors(eigs, side, side), DataType.FLOAT32, 0);
             SpectralEngine.run(manager, objective, cnn, authors.withPasses(memory).withReuseWindowPass(false), (pass, passes, update, loss, elapsed) -> {
                 if (pass == schedule) elapsedAtSchedule[0] = elapsed;
-                for (int q = 1; q <= 4; q++) if (pass == memory * q / 4) rssAt[q] = rssMiB();
+                for (int q = 1; q <= 4; q++) if (pass == memory * q / 4) rssAt[q] = ProcessStatus.residentMiB();
                 if (pass % Math.max(1, memory / 10) == 0) System.err.printf("  pass %d/%d loss %.5f %.1fs%n", pass, passes, loss, elapsed);
             });
             FeatureMap cnn2 = new ToyCnn(manager, ToyCnn.Config.authors(eigs, side, side), DataType.FLOAT32, 0);
@@ -173,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("authors' formulation, pass by pass (extrapolated from its ms per pass): %.0f s per image%n", naiveMs * (schedule + 1) / 1000);
             System.out.printf("RSS (MiB) at start %d, after %d / %d / %d / %d passes: %d / %d / %d / %d  (growth %+d MiB)%n", rssStart,
                     memory / 4, memory / 2, memory * 3 / 4, memory, rssAt[1], rssAt[2], rssAt[3], rssAt[4], rssAt[4] - rssAt[1]);
-            System.out.printf("threads: JVM %d, DJL intra-op %d%n", threads(), intraOpThreads());
+            System.out.printf("threads: JVM %d, DJL intra-op %d%n", ProcessStatus.field("Threads:"), intraOpThreads());
         }
     }
 
@@ -264,17 +265,5 @@ final class BenchCommand implements Callable<Integer> {
         } catch (Throwable t) {
             return -1;
         }
-    }
-
-    static long rssMiB() {
-        return statusField("VmRSS:") / 1024;
-    }
-
-    static long threads() {
-        return statusField("Threads:");
-    }
-
-    private static long statusField(String field) {
-        return org.pathways.pipeline.ProcessStatus.field(field);
     }
 }

@@ -1,5 +1,6 @@
 package org.pathways.eval;
 
+import smile.clustering.BBDTree;
 import smile.clustering.KMeans;
 import smile.math.MathEx;
 
@@ -21,14 +22,17 @@ public final class KMeansSweep {
     private KMeansSweep() {}
 
     public static Fit fit(double[][] points, int k, int restarts, long seed) {
+        return fit(new BBDTree(points), points, k, restarts, seed);
+    }
+
+    /** One k on a tree built once for the whole sweep (Smile would rebuild it for every restart). */
+    private static Fit fit(BBDTree tree, double[][] points, int k, int restarts, long seed) {
         if (k > points.length) throw new IllegalArgumentException("k = " + k + " > " + points.length + " points");
         KMeans best = null;
-        synchronized (KMeansSweep.class) { // Smile's generator is per thread; keep seeding and fitting together
-            MathEx.setSeed(seed);
-            for (int r = 0; r < restarts; r++) {
-                KMeans candidate = KMeans.fit(points, k, 300, 1e-4);
-                if (best == null || candidate.distortion < best.distortion) best = candidate;
-            }
+        MathEx.setSeed(seed); // Smile's generator is per thread, so parallel workers do not disturb each other's seeding
+        for (int r = 0; r < restarts; r++) {
+            KMeans candidate = KMeans.fit(tree, points, k, 300, 1e-4);
+            if (best == null || candidate.distortion < best.distortion) best = candidate;
         }
         return new Fit(k, best.y.clone(), Silhouette.score(points, best.y), best.distortion);
     }
@@ -37,9 +41,10 @@ public final class KMeansSweep {
         int upper = Math.min(kMax, points.length - 1);
         if (upper < kMin) throw new IllegalArgumentException("too few points (" + points.length + ") for k >= " + kMin);
         Fit[] fits = new Fit[upper - kMin + 1];
+        BBDTree tree = new BBDTree(points);
         Fit best = null;
         for (int k = kMin; k <= upper; k++) {
-            Fit f = fit(points, k, restarts, seed + k);
+            Fit f = fit(tree, points, k, restarts, seed + k);
             fits[k - kMin] = f;
             if (best == null || f.silhouette() > best.silhouette()) best = f;
         }

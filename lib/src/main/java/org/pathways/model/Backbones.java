@@ -20,14 +20,10 @@ public final class Backbones {
 
     /** @param weights checkpoint for a model backbone, or null for its default location */
     public static Backbone create(String name, Path weights, VitBackbone.Resize resize) {
-        return create(name, weights, resize, null);
+        return create(name, weights, resize, null, null);
     }
 
     /** @param positions overrides a ViT preset's position-embedding mode (null: the preset's) */
-    public static Backbone create(String name, Path weights, VitBackbone.Resize resize, PositionalEmbedding.Mode positions) {
-        return create(name, weights, resize, positions, null);
-    }
-
     /** @param configJson a Hugging Face config.json that describes the checkpoint (null: the preset's sizes) */
     public static Backbone create(String name, Path weights, VitBackbone.Resize resize, PositionalEmbedding.Mode positions, Path configJson) {
         if (name.equals("pixels")) return new PixelsBackbone(PixelsBackbone.Config.defaults());
@@ -46,10 +42,6 @@ public final class Backbones {
      * A model by preset name, optionally described by a Hugging Face {@code config.json} whose values win over the
      * preset's (each disagreement is reported through {@code warn}).
      */
-    public static Tower tower(String name, Path weights, Path configJson, Consumer<String> warn) {
-        return tower(name, weights, configJson, null, warn);
-    }
-
     /** @param positions overrides a ViT preset's position-embedding mode (null: the preset's) */
     public static Tower tower(String name, Path weights, Path configJson, PositionalEmbedding.Mode positions, Consumer<String> warn) {
         if (name.equals(Clip.CLIP_VITB16.name())) {

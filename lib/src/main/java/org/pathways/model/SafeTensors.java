@@ -101,13 +101,17 @@ public final class SafeTensors {
         if (count > Integer.MAX_VALUE) throw new InvalidInputException(file + ": tensor " + name + " is too large (" + count + " values)");
         ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin).order(ByteOrder.LITTLE_ENDIAN);
         float[] values = new float[(int) count];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = switch (dtype) {
-                case "F32" -> data.getFloat(i * 4);
-                case "F64" -> (float) data.getDouble(i * 8);
-                case "BF16" -> Float.intBitsToFloat((data.getShort(i * 2) & 0xffff) << 16);
-                default -> org.pathways.data.Npy.halfToFloat(data.getShort(i * 2)); // F16
-            };
+        switch (dtype) { // one switch per tensor, not per value
+            case "F32" -> data.asFloatBuffer().get(values);
+            case "F64" -> {
+                for (int i = 0; i < values.length; i++) values[i] = (float) data.getDouble(i * 8);
+            }
+            case "BF16" -> {
+                for (int i = 0; i < values.length; i++) values[i] = Float.intBitsToFloat((data.getShort(i * 2) & 0xffff) << 16);
+            }
+            default -> { // F16
+                for (int i = 0; i < values.length; i++) values[i] = org.pathways.data.Npy.halfToFloat(data.getShort(i * 2));
+            }
         }
         return new Tensor(name, dtype, shape, values);
     }
@@ -130,7 +134,6 @@ public final class SafeTensors {
         return out;
     }
 
-    /** Writes float32 tensors as a safetensors file (tests write tiny checkpoints with real key names). */
     /**
      * Random weights for the given names and shapes, as tests and the offline samples use them: N(0, 0.02)
      * matrices, zero biases, unit LayerNorm weights (names containing "norm").
@@ -150,6 +153,7 @@ public final class SafeTensors {
         return out;
     }
 
+    /** Writes float32 tensors as a safetensors file, atomically (tests write tiny checkpoints with real key names). */
     public static void writeFloat32(Path file, Map<String, Tensor> tensors) throws IOException {
         JsonObject header = new JsonObject();
         long offset = 0;

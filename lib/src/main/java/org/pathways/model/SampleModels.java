@@ -37,8 +37,7 @@ public final class SampleModels {
         ClipFiles files = new ClipFiles(dir.resolve("clip-tiny.safetensors"), dir.resolve("clip-tiny.config.json"),
                 dir.resolve("clip-tiny.vocab.json"), dir.resolve("clip-tiny.merges.txt"));
         if (!Files.isRegularFile(files.weights())) {
-            java.util.Map<String, SafeTensors.Tensor> weights = Clip.randomWeights(TINY_CLIP, seed);
-            AtomicFiles.write(files.weights(), tmp -> SafeTensors.writeFloat32(tmp, weights));
+            SafeTensors.writeFloat32(files.weights(), Clip.randomWeights(TINY_CLIP, seed)); // atomic itself
         }
         String config = Clip.huggingFaceConfig(TINY_CLIP);
         AtomicFiles.write(files.config(), tmp -> Files.writeString(tmp, config, StandardCharsets.UTF_8));

@@ -248,18 +248,6 @@ public final class VisionTransformer implements ImageTower {
         return Layers.layerNorm(weights, x, name, config.layerNormEps());
     }
 
-    /** Names of all taps this model offers for a given depth (for --taps help and tests). */
-    public List<String> tapNames() {
-        List<String> names = new ArrayList<>(List.of("patch_embed", "pos_embed", "embed"));
-        for (int i = 0; i < config.depth(); i++) {
-            for (String t : List.of("attn.q", "attn.k", "attn.v", "attn.logits", "attn.probs", "attn.patch_probs", "out")) {
-                names.add("blocks." + i + "." + t);
-            }
-        }
-        names.add("final");
-        return names;
-    }
-
     @Override
     public NDArray normalise(NDArray rgb01) {
         NDManager m = rgb01.getManager();

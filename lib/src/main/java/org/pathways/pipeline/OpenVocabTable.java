@@ -31,10 +31,6 @@ public final class OpenVocabTable {
     }
 
     /** Our rows (measured) and the paper's rows (labelled paper). */
-    public static Table table6(Path runDir, int classes) throws IOException {
-        return table6(runDir, counts(runDir), classes);
-    }
-
     static Table table6(Path runDir, Map<String, IouCounts> counts, int classes) throws IOException {
         StringColumn method = StringColumn.create("method");
         StringColumn source = StringColumn.create("source");

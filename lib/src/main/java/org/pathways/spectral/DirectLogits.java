@@ -29,7 +29,7 @@ public final class DirectLogits implements FeatureMap {
     public static DirectLogits fromProbabilities(NDManager manager, double[] probabilities, int channels, int height, int width, DataType type) {
         double[] v = new double[probabilities.length];
         for (int i = 0; i < v.length; i++) v[i] = Math.log(Math.max(probabilities[i], 1e-30));
-        return new DirectLogits(ToyCnn.typed(manager.create(v, new Shape(1, channels, height, width)), type));
+        return new DirectLogits(Constants.owned(manager.create(v, new Shape(1, channels, height, width)), type));
     }
 
     @Override

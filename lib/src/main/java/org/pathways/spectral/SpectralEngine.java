@@ -106,9 +106,8 @@ public final class SpectralEngine {
                     step.tempAttachAll(attach);
                     lastLoss = passInto(objective, features, accumulated);
                     computed++;
-                    List<NDArray> scaled = new ArrayList<>();
-                    for (NDArray g : accumulated) scaled.add(g.mul(config.windowLength(u)));
-                    optimiser.step(parameters, scaled);
+                    for (NDArray g : accumulated) g.muli(config.windowLength(u)); // the window's passes are all this one
+                    optimiser.step(parameters, accumulated);
                     for (NDArray g : accumulated) g.muli(0);
                 }
                 lossPerUpdate[u - 1] = lastLoss;
@@ -129,7 +128,6 @@ public final class SpectralEngine {
                 }
                 if (listener != null) listener.onProgress(pass, config.passes(), u, lastLoss, seconds(start));
             }
-            for (NDArray g : accumulated) g.muli(0);
         }
 
         double[] probabilities;

@@ -132,11 +132,6 @@ public final class SpectralObjective implements AutoCloseable {
         return dataType;
     }
 
-    /** Number of distinct grids. */
-    public int gridCount() {
-        return levels.size();
-    }
-
     /** Arrays that live as long as the objective; the engine temp-attaches them to each step's manager. */
     public NDArray[] longLived() {
         List<NDArray> out = new ArrayList<>();

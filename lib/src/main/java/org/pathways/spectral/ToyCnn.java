@@ -108,18 +108,13 @@ public final class ToyCnn implements FeatureMap {
     static NDArray gaussian(NDManager manager, Random random, Shape shape, DataType type) {
         double[] v = new double[(int) shape.size()];
         for (int i = 0; i < v.length; i++) v[i] = random.nextGaussian();
-        return typed(manager.create(v, shape), type);
-    }
-
-    /** Casts into memory that libtorch owns (see {@link Constants#owned}). */
-    static NDArray typed(NDArray array, DataType type) {
-        return Constants.owned(array, type);
+        return Constants.owned(manager.create(v, shape), type);
     }
 
     private static NDArray uniform(NDManager manager, Random random, Shape shape, int fanIn, DataType type) {
         double bound = 1.0 / Math.sqrt(fanIn);
         double[] v = new double[(int) shape.size()];
         for (int i = 0; i < v.length; i++) v[i] = (2 * random.nextDouble() - 1) * bound;
-        return typed(manager.create(v, shape), type);
+        return Constants.owned(manager.create(v, shape), type);
     }
 }
