@@ -112,12 +112,50 @@ public final class Baselines {
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones) or missing inputs
      */
     public static List<Regions> run(String method, Inputs in) {
+        return run(method, new Prepared(in));
+    }
+
+    /**
+     * One image's inputs and the work several methods share, done once when first needed: the features' cosine
+     * similarities (TokenCut's and MaskCut's graphs) and the Ncut eigenvectors of TokenCut's graph
+     * ({@code ncut-features} clusters them, {@code tokencut-features} splits the first).
+     */
+    public static final class Prepared {
+        private final Inputs in;
+        private double[][] cosine;
+        private NormalizedCut.Eigen tokenCutEigen;
+
+        public Prepared(Inputs in) {
+            this.in = in;
+        }
+
+        public Inputs inputs() {
+            return in;
+        }
+
+        double[][] cosine(String method) {
+            if (cosine == null) cosine = Affinities.cosineAffinity(features(method, in));
+            return cosine;
+        }
+
+        NormalizedCut.Eigen tokenCutEigen(String method) {
+            if (tokenCutEigen == null) {
+                double[][] w = Affinities.binarise(cosine(method), in.options().tau(), in.options().eps());
+                tokenCutEigen = NormalizedCut.smallest(w, Math.max(1, in.options().eigenvectors()));
+            }
+            return tokenCutEigen;
+        }
+    }
+
+    /** As {@link #run(String, Inputs)}, reusing what earlier methods on the same image computed. */
+    public static List<Regions> run(String method, Prepared prepared) {
+        Inputs in = prepared.inputs();
         Options o = in.options();
         switch (method == null ? "" : method) {
             case KMEANS_FEATURES:
                 return kmeans(KMEANS_FEATURES, features(method, in), in.kMax(), o.restarts(), in.seed());
             case NCUT_FEATURES:
-                return ncut(NCUT_FEATURES, Affinities.tokenCutGraph(features(method, in), o.tau(), o.eps()), o.eigenvectors(), in.kMax(), o.restarts(), in.seed());
+                return kmeans(NCUT_FEATURES, embedding(prepared.tokenCutEigen(method), in.nodes()), in.kMax(), o.restarts(), in.seed());
             case NCUT_ATTENTION: {
                 Graph g = in.attention();
                 if (g == null) throw new IllegalArgumentException(method + " needs the final attention graph");
@@ -127,11 +165,11 @@ public final class Baselines {
                 return ncut(NCUT_ATTENTION, Affinities.attention(g), o.eigenvectors(), in.kMax(), o.restarts(), in.seed());
             }
             case TOKENCUT_FEATURES: {
-                int[] labels = tokencut(Affinities.tokenCutGraph(features(method, in), o.tau(), o.eps()));
+                int[] labels = bipartition(prepared.tokenCutEigen(method).vectors()[0]);
                 return List.of(new Regions(TOKENCUT_FEATURES, distinct(labels), labels, true, Double.NaN));
             }
             case MASKCUT_FEATURES: {
-                int[] labels = maskcut(features(method, in), in.height(), in.width(), o.maskCutTau(), o.eps(), o.masks());
+                int[] labels = maskcutOnSimilarities(prepared.cosine(method), in.height(), in.width(), o.maskCutTau(), o.eps(), o.masks());
                 return List.of(new Regions(MASKCUT_FEATURES, distinct(labels), labels, true, Double.NaN));
             }
             default:
@@ -166,8 +204,10 @@ public final class Baselines {
 
     /** N x E: row i holds node i's entries of the first E nontrivial generalized eigenvectors of W. */
     public static double[][] spectralEmbedding(double[][] w, int eigenvectors) {
-        NormalizedCut.Eigen eigen = NormalizedCut.smallest(w, eigenvectors);
-        int n = w.length;
+        return embedding(NormalizedCut.smallest(w, eigenvectors), w.length);
+    }
+
+    private static double[][] embedding(NormalizedCut.Eigen eigen, int n) {
         int e = eigen.count();
         double[][] points = new double[n][e];
         for (int c = 0; c < e; c++) for (int i = 0; i < n; i++) points[i][c] = eigen.vectors()[c][i];
@@ -183,7 +223,11 @@ public final class Baselines {
      * the whole bipartition, as asked of this baseline (2 regions).
      */
     public static int[] tokencut(double[][] w) {
-        double[] x = NormalizedCut.fiedler(w);
+        return bipartition(NormalizedCut.fiedler(w));
+    }
+
+    /** TokenCut's split of the second-smallest generalized eigenvector x (see {@link #tokencut}). */
+    private static int[] bipartition(double[] x) {
         boolean[] side = aboveMean(x);
         int seed = NormalizedCut.firstPeak(x, true);
         int[] labels = new int[x.length];
@@ -220,10 +264,14 @@ public final class Baselines {
      * @return labels per grid cell: 0 background, i for the i-th mask (earlier masks win, they do not overlap)
      */
     public static int[] maskcut(double[][] features, int height, int width, double tau, double eps, int masks) {
+        if (features.length != height * width) throw new IllegalArgumentException(features.length + " features for a " + height + "x" + width + " grid");
+        return maskcutOnSimilarities(Affinities.cosineAffinity(features), height, width, tau, eps, masks);
+    }
+
+    /** {@link #maskcut(double[][], int, int, double, double, int)} from the features' cosine similarities. */
+    static int[] maskcutOnSimilarities(double[][] sim, int height, int width, double tau, double eps, int masks) {
         int n = height * width;
-        if (features.length != n) throw new IllegalArgumentException(features.length + " features for a " + height + "x" + width + " grid");
         if (n < 2) throw new IllegalArgumentException("MaskCut needs at least 2 patches");
-        double[][] sim = Affinities.cosineAffinity(features);
         boolean[] taken = new boolean[n];
         boolean[] previous = null;
         int[] labels = new int[n];

@@ -1,6 +1,5 @@
 package org.pathways.cli;
 
-import org.pathways.data.InvalidInputException;
 import org.pathways.pipeline.PerImage;
 import picocli.CommandLine.Option;
 
@@ -33,17 +32,8 @@ final class MethodOptions {
     @Option(names = "--graph-top-k", defaultValue = "0", description = "Keep only each row's K largest affinities, stored sparsely, to save memory on large graphs (0: dense) (default: ${DEFAULT-VALUE}).")
     int graphTopK;
 
+    /** The options as a record, which checks them (one-line errors). */
     PerImage.Options options() {
-        require(steps >= 0, "--steps must be >= 0, got " + steps);
-        require(accum >= 1, "--accum must be >= 1, got " + accum);
-        require(eigs >= 2, "--eigs must be >= 2, got " + eigs);
-        require(kMax >= 2, "--k-max must be >= 2, got " + kMax);
-        require(lr > 0, "--lr must be > 0, got " + lr);
-        require(graphTopK >= 0, "--graph-top-k must be >= 0, got " + graphTopK);
         return new PerImage.Options(steps, accum, eigs, kMax, seed, param, lr, !exactPasses, graphTopK);
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) throw new InvalidInputException(message);
     }
 }

@@ -65,7 +65,7 @@ final class SpectralCommand implements Callable<Integer> {
             width = s[s.length - 1];
             checkProbabilities(init, data, k, height * width);
             x = data.values();
-            options = options.withEigs(k);
+            options = options.withEigs(k).withParametrisation("direct"); // --init starts the direct parametrisation
         }
         List<String> files = List.of("features.npy", "summary.json", "grad.npy");
         PerImage.checkWritable(out, files, force);
@@ -76,15 +76,11 @@ final class SpectralCommand implements Callable<Integer> {
         seconds.put("optimise", (System.nanoTime() - t) / 1e9);
         PerImage.writeFeatures(out, features);
         JsonObject summary = PerImage.summary(features, "graphs:" + graphsFile, graphs.size() + " graphs from " + graphsFile,
-                init != null ? withDirect(options) : options, seconds);
+                options, seconds);
         PerImage.writeJson(summary, out.resolve("summary.json"));
         System.out.printf("final loss %.6f after %d passes (%d optimiser updates); features.npy and summary.json in %s%n",
                 features.run().finalLoss(), features.run().passes(), features.run().updates(), out);
         return 0;
-    }
-
-    private static PerImage.Options withDirect(PerImage.Options o) {
-        return o.withParametrisation("direct");
     }
 
     /** --steps 0: the objective and dL/dX at the start features, in float64. */

@@ -41,6 +41,21 @@ public final class PerImage {
      */
     public record Options(int passes, int accumulation, int eigs, int kMax, long seed, String parametrisation,
                           double learningRate, boolean reuseWindowPass, int graphTopK) {
+        /** Every way in (command line, notebooks, library) gets the same one-line refusals. */
+        public Options {
+            require(passes >= 0, "--steps must be >= 0, got " + passes);
+            require(accumulation >= 1, "--accum must be >= 1, got " + accumulation);
+            require(eigs >= 2, "--eigs must be >= 2, got " + eigs);
+            require(kMax >= 2, "--k-max must be >= 2, got " + kMax);
+            require(learningRate > 0, "--lr must be > 0, got " + learningRate);
+            require(graphTopK >= 0, "--graph-top-k must be >= 0, got " + graphTopK);
+            require(parametrisation.equals("toycnn") || parametrisation.equals("direct"), "unknown parametrisation '" + parametrisation + "' (toycnn, direct)");
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) throw new InvalidInputException(message);
+        }
+
         public static Options defaults() {
             return new Options(1300, 20, 15, 10, 0, "toycnn", 1e-3, true, 0);
         }

@@ -23,7 +23,8 @@ import org.pathways.model.Backbone;
  * Region quality per image (paper Sec. 4.1, Table 1, Fig. 4): our regions and the single-affinity baselines' regions
  * for every k, scored by oracle mIoU against the ground truth. Rows: {@link #PER_IMAGE} (one per image, method and k;
  * {@code selected} marks the k the method picks) and {@link #COUNTS} (per-label intersections and unions, from which
- * the data-set mIoU is summed).
+ * the data-set mIoU is summed). {@code seconds} is a method's own time on the image; work the baselines share (the
+ * features' cosine graph, the Ncut eigenvectors of TokenCut's graph) counts for the first method that needs it.
  */
 public final class RegionQuality implements DatasetRunner.ImageJob {
     public static final ResultLog.Table PER_IMAGE = ScoreRows.PER_IMAGE;
@@ -45,6 +46,8 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
     private final PerImage.Options options;
     private final Baselines.Options baselineSettings;
     private Path regionsDir;
+    private BufferedImage preparedFor; // the image whose baseline work is in prepared
+    private Baselines.Prepared prepared;
 
     public RegionQuality(Backbone backbone, List<String> methods, PerImage.Options options, Baselines.Options baselineSettings) {
         checkMethods(methods);
@@ -112,10 +115,14 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
             for (KMeansSweep.Fit fit : outcome.sweep().fits()) out.add(new Candidate(fit.k(), fit == outcome.sweep().best(), fit.labels(), gh, gw));
             return out;
         }
-        Backbone.FinalLayer last = backbone.finalLayer(image);
-        List<Baselines.Regions> regions = Baselines.run(method, new Baselines.Inputs(last.features(), last.attention(), last.height(), last.width(),
-                options.kMax(), options.seed(), baselineSettings));
-        return regions.stream().map(r -> new Candidate(r.k(), r.selected(), r.labels(), last.height(), last.width())).toList();
+        if (image != preparedFor) { // the baselines of one image share their graphs and eigenvectors
+            Backbone.FinalLayer last = backbone.finalLayer(image);
+            prepared = new Baselines.Prepared(new Baselines.Inputs(last.features(), last.attention(), last.height(), last.width(),
+                    options.kMax(), options.seed(), baselineSettings));
+            preparedFor = image;
+        }
+        Baselines.Inputs in = prepared.inputs();
+        return Baselines.run(method, prepared).stream().map(r -> new Candidate(r.k(), r.selected(), r.labels(), in.height(), in.width())).toList();
     }
 
     private void writeRegions(String method, String id, int[] regions, int width, int height) throws IOException {
