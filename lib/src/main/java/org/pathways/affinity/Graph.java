@@ -94,6 +94,18 @@ public final class Graph {
     }
 
     /**
+     * A sparse graph from each row's k largest entries, already selected (e.g. by libtorch's topk): for head h and
+     * row r, entries (h * N + r) * k .. + k - 1 of {@code columns} and {@code values}.
+     */
+    public static Graph ofTopK(String name, int heads, int height, int width, int k, int[] columns, float[] values) {
+        long expected = (long) heads * height * width * k;
+        if (k < 1 || columns.length != expected || values.length != expected) {
+            throw new InvalidInputException("graph " + name + ": " + values.length + " top-" + k + " entries do not fit " + heads + " heads over " + height + "x" + width);
+        }
+        return new Graph(name, heads, height, width, k, columns, values);
+    }
+
+    /**
      * This graph with only the k largest entries of every row of every head (no renormalisation), stored sparsely:
      * k / N of the memory. Returns itself when k >= N.
      */

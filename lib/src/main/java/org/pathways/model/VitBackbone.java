@@ -151,10 +151,13 @@ public final class VitBackbone implements Backbone {
         List<Graph> graphs = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = model.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1])));
-            List<String> patterns = new ArrayList<>(modelInput > 0 ? List.of("blocks.*.attn.q", "blocks.*.attn.k") : List.of("blocks.*.attn.patch_probs"));
+            List<String> patterns = new ArrayList<>(modelInput > 0 ? List.of("blocks.*.attn.q", "blocks.*.attn.k") : List.of());
             patterns.add("final");
             patterns.addAll(extraTaps);
             Taps taps = new Taps(scope, patterns.toArray(new String[0]));
+            if (modelInput == 0) { // each layer becomes a graph inside its stage and its tensor is freed there: one dense layer at a time
+                taps.consume("blocks.*.attn.patch_probs", (name, probs) -> graphs.add(graph(name, probs, h0, w0)));
+            }
             model.forward(input, taps);
             NDArray finalTokens = taps.captured().remove("final");
             double[][] finalFeatures = patchFeatures(finalTokens, size[0] / patch, size[1] / patch, h0, w0);
@@ -170,18 +173,25 @@ public final class VitBackbone implements Backbone {
                 for (int layer = 0; qk.containsKey("blocks." + layer + ".attn.q"); layer++) {
                     NDArray probs = upsampledPatchAttention(scope, qk.get("blocks." + layer + ".attn.q"), qk.get("blocks." + layer + ".attn.k"),
                             size[0] / patch, size[1] / patch, h0, w0);
-                    graphs.add(Graph.ofFloats("blocks." + layer + ".attn.patch_probs", (int) probs.getShape().get(1), h0, w0, probs.toFloatArray()).topK(topK));
-                }
-            } else {
-                for (Map.Entry<String, NDArray> e : taps.captured().entrySet()) {
-                    graphs.add(Graph.ofFloats(e.getKey(), (int) e.getValue().getShape().get(1), h0, w0, e.getValue().toFloatArray()).topK(topK));
-                    e.getValue().close(); // free this layer's dense attention now
+                    graphs.add(graph("blocks." + layer + ".attn.patch_probs", probs, h0, w0));
                 }
             }
             lastImage = image;
             lastFinal = new FinalLayer(h0, w0, finalFeatures, graphs.get(graphs.size() - 1));
         }
         return graphs;
+    }
+
+    /** A layer's attention (1, heads, N, N) as a graph; with top-k, libtorch selects each row's k largest entries. */
+    private Graph graph(String name, NDArray probs, int h0, int w0) {
+        int heads = (int) probs.getShape().get(1);
+        int n = h0 * w0;
+        if (topK <= 0 || topK >= n) return Graph.ofFloats(name, heads, h0, w0, probs.toFloatArray());
+        ai.djl.ndarray.NDList top = probs.topK(topK, -1, true, true);
+        long[] columns = top.get(1).toLongArray();
+        int[] cols = new int[columns.length];
+        for (int i = 0; i < cols.length; i++) cols[i] = (int) columns[i];
+        return Graph.ofTopK(name, heads, h0, w0, topK, cols, top.get(0).toFloatArray());
     }
 
     /** The final tokens' patch part (CLS dropped) as N x d rows, resampled to the graph grid when the model ran smaller. */

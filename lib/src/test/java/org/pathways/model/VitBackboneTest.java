@@ -96,4 +96,28 @@ class VitBackboneTest {
             assertEquals(28, last.attention().height());
         }
     }
+
+    @Test
+    void libtorchTopKKeepsTheSameEntriesAsTheJavaSelection() throws Exception {
+        Path weights = dir.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, WeightsTest.randomTimm(6));
+        java.awt.image.BufferedImage image = SampleScene.planted(3, 120, 90, 5, 1).image();
+        try (VitBackbone dense = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER);
+             VitBackbone sparse = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER).withGraphTopK(7)) {
+            List<Graph> expected = dense.graphs(image);
+            List<Graph> actual = sparse.graphs(image);
+            assertEquals(expected.size(), actual.size());
+            for (int l = 0; l < expected.size(); l++) {
+                Graph want = expected.get(l).topK(7);
+                Graph got = actual.get(l);
+                assertEquals(7, got.topK());
+                assertEquals(want.name(), got.name());
+                for (int h = 0; h < got.heads(); h++) {
+                    for (int r = 0; r < got.nodes(); r += 37) {
+                        for (int c = 0; c < got.nodes(); c++) assertEquals(want.get(h, r, c), got.get(h, r, c), 1e-7, "layer " + l + " head " + h + " row " + r + " col " + c);
+                    }
+                }
+            }
+        }
+    }
 }
