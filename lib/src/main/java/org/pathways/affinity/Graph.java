@@ -160,7 +160,7 @@ public final class Graph {
      */
     public NDArray symmetrisedStack(NDManager manager, DataType type) {
         int n = nodes();
-        if (topK > 0) return sparseStack(java.util.List.of(this), manager);
+        if (topK > 0) return sparseStack(java.util.List.of(this), manager, type);
         Shape shape = new Shape(heads, n, n);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray a = f64 != null ? scratch.create(DoubleBuffer.wrap(f64), shape) : scratch.create(FloatBuffer.wrap(f32), shape);
@@ -172,7 +172,7 @@ public final class Graph {
 
     /**
      * The symmetric parts of all heads of graphs that share one grid, stacked as one (G*N, N) matrix: dense, or one
-     * sparse COO float32 matrix when any of them is sparse (duplicate entries are summed by libtorch).
+     * sparse COO matrix when any of them is sparse (duplicate entries are summed by libtorch).
      */
     public static NDArray symmetrisedStack(java.util.List<Graph> group, NDManager manager, DataType type) {
         if (group.stream().noneMatch(g -> g.topK > 0)) {
@@ -183,10 +183,10 @@ public final class Graph {
             parts.forEach(NDArray::close);
             return stack;
         }
-        return sparseStack(group, manager);
+        return sparseStack(group, manager, type);
     }
 
-    private static NDArray sparseStack(java.util.List<Graph> group, NDManager manager) {
+    private static NDArray sparseStack(java.util.List<Graph> group, NDManager manager, DataType type) {
         int n = group.get(0).nodes();
         long entries = 0;
         for (Graph g : group) entries += 2L * g.heads * n * (g.topK > 0 ? g.topK : n);
@@ -218,7 +218,10 @@ public final class Graph {
         NDArray borrowed = manager.createCoo(FloatBuffer.wrap(values), indices, new Shape(rowOffset, n));
         NDArray owned = borrowed.duplicate();
         borrowed.close();
-        return owned;
+        if (type == DataType.FLOAT32) return owned;
+        NDArray typed = owned.toType(type, false);
+        owned.close();
+        return typed;
     }
 
     private int firstNonFinite() {

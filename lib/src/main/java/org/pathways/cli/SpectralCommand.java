@@ -85,13 +85,11 @@ final class SpectralCommand implements Callable<Integer> {
 
     /** --steps 0: the objective and dL/dX at the start features, in float64. */
     private int gradientOnly(List<Graph> graphs, PerImage.Options options, double[] x, int height, int width) throws Exception {
+        graphs = PerImage.sparsified(graphs, options.graphTopK());
         try (NDManager manager = NDManager.newBaseManager();
              SpectralObjective objective = new SpectralObjective(manager, graphs, options.eigs(), height, width, DataType.FLOAT64, 2, 2)) {
             double[] start = x;
-            if (start == null) { // the initial features of the chosen parametrisation
-                PerImage.Features f = PerImage.optimise(graphs, options, null, 0, 0, null);
-                start = f.run().probabilities();
-            }
+            if (start == null) start = PerImage.initialProbabilities(manager, objective, options); // the chosen parametrisation's start
             SpectralEngine.Gradient g = SpectralEngine.gradientAt(manager, objective, start);
             int[] shape = {objective.channels(), objective.featureHeight(), objective.featureWidth()};
             Npy.writeFloat64(out.resolve("grad.npy"), shape, g.dLossDx());

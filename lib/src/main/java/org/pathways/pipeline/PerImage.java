@@ -107,12 +107,26 @@ public final class PerImage {
 
     /** Optimises spectral features on the given graphs. {@code init} (optional) starts the direct parametrisation. */
     public static Features optimise(List<Graph> graphs, Options options, double[] init, int initHeight, int initWidth, SpectralEngine.Listener listener) {
+        graphs = sparsified(graphs, options.graphTopK());
         try (NDManager manager = NDManager.newBaseManager();
              SpectralObjective objective = new SpectralObjective(manager, graphs, options.eigs(), initHeight, initWidth, DataType.FLOAT32, 2, 2)) {
             FeatureMap features = featureMap(manager, objective, options, init);
             SpectralEngine.Result run = SpectralEngine.run(manager, objective, features, options.engine(), listener);
             Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
             return new Features(graphs, run, reorth);
+        }
+    }
+
+    /** Each graph with only its rows' k largest entries (graphs already sparse, and k = 0, leave them as they are). */
+    public static List<Graph> sparsified(List<Graph> graphs, int k) {
+        return k <= 0 ? graphs : graphs.stream().map(g -> g.topK() > 0 ? g : g.topK(k)).toList();
+    }
+
+    /** The features the chosen parametrisation starts from (K*H*W probabilities, channel-first), on the objective's grid. */
+    public static double[] initialProbabilities(NDManager manager, SpectralObjective objective, Options options) {
+        try (NDManager scope = manager.newSubManager()) {
+            FeatureMap start = featureMap(scope, objective, options, null);
+            return start.logits().softmax(1).toType(DataType.FLOAT64, false).toDoubleArray();
         }
     }
 
@@ -133,7 +147,6 @@ public final class PerImage {
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         List<Graph> graphs = backbone.graphs(image);
-        if (options.graphTopK() > 0) graphs = graphs.stream().map(g -> g.topK() > 0 ? g : g.topK(options.graphTopK())).toList();
         seconds.put("graphs", since(t0));
         long t1 = System.nanoTime();
         Features features = optimise(graphs, options, null, 0, 0, listener);

@@ -128,6 +128,35 @@ class CliTest {
     }
 
     @Test
+    void spectralGraphTopKIsTheObjectiveOfTheSparsifiedGraph() throws Exception {
+        // a random row-stochastic 16-node graph, and the same graph with each row's 3 largest entries kept
+        java.util.Random random = new java.util.Random(4);
+        double[] dense = new double[16 * 16];
+        for (int i = 0; i < dense.length; i++) dense[i] = random.nextDouble();
+        double[] kept = new double[dense.length];
+        for (int r = 0; r < 16; r++) {
+            Integer[] order = new Integer[16];
+            for (int c = 0; c < 16; c++) order[c] = c;
+            final int row = r;
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(dense[row * 16 + b], dense[row * 16 + a]));
+            for (int j = 0; j < 3; j++) kept[r * 16 + order[j]] = dense[r * 16 + order[j]];
+        }
+        Path sparse = npz("dense.npz", Map.of("layer0", NdData.float32(new int[] {16, 16}, dense)));
+        Path zeroed = npz("zeroed.npz", Map.of("layer0", NdData.float32(new int[] {16, 16}, kept)));
+        double[] objective = new double[2];
+        int i = 0;
+        for (String[] args : new String[][] {{"--graphs", sparse.toString(), "--graph-top-k", "3"}, {"--graphs", zeroed.toString()}}) {
+            Path out = dir.resolve("out" + i);
+            java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("spectral", "--steps", "0", "--eigs", "3", "--out", out.toString()));
+            all.addAll(java.util.List.of(args));
+            Run r = run(all.toArray(new String[0]));
+            assertEquals(0, r.code(), r.err());
+            objective[i++] = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject().get("objective").getAsDouble();
+        }
+        assertEquals(objective[1], objective[0], 1e-6, "--graph-top-k 3 evaluates the graph with the other entries zeroed");
+    }
+
+    @Test
     void spectralOptimisesFromGivenStartFeatures() throws Exception {
         Path f = npz("g.npz", Map.of("layer0", identityGraph(16)));
         double[] x = new double[3 * 16];
