@@ -42,13 +42,16 @@ final class BackboneOptions {
         };
     }
 
-    Backbone create(int graphTopK) {
-        VitBackbone.Resize mode = switch (resize) {
+    static VitBackbone.Resize resizeMode(String name) {
+        return switch (name) {
             case "paper" -> VitBackbone.Resize.PAPER;
             case "authors" -> VitBackbone.Resize.AUTHORS;
-            default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + resize + "': expected paper or authors");
+            default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + name + "': expected paper or authors");
         };
-        Backbone b = Backbones.create(name(), weights, mode, positionMode(positions), modelConfig);
+    }
+
+    Backbone create(int graphTopK) {
+        Backbone b = Backbones.create(name(), weights, resizeMode(resize), positionMode(positions), modelConfig);
         return b instanceof VitBackbone vit && graphTopK > 0 ? vit.withGraphTopK(graphTopK) : b;
     }
 }

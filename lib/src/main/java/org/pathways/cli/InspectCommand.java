@@ -96,7 +96,7 @@ final class InspectCommand implements Callable<Integer> {
 
     private NDArray readImage(NDManager manager, Path file, int patch) {
         BufferedImage image = Images.read(file);
-        VitBackbone.Resize mode = resize.equals("authors") ? VitBackbone.Resize.AUTHORS : VitBackbone.Resize.PAPER;
+        VitBackbone.Resize mode = BackboneOptions.resizeMode(resize);
         int[] size = VitBackbone.inputSize(mode, patch, image.getHeight(), image.getWidth());
         BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true); // bilinear, as segment
         return manager.create(VitBackbone.channelsFirst(resized), new Shape(1, 3, size[0], size[1]));

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code pathways} command. */
-@Command(name = "pathways", mixinStandardHelpOptions = true, version = "pathways 0.1.0",
+@Command(name = "pathways", mixinStandardHelpOptions = true, version = "pathways " + org.pathways.pipeline.PerImage.VERSION,
         description = "Spectral clustering of layer-distributed neural representations (Zhang, Yunis, Maire, CVPR 2024).",
         footer = {"", "The launcher also has:",
             "  ./pathways test                 the test suite, notebooks included",

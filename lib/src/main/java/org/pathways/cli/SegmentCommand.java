@@ -40,8 +40,14 @@ final class SegmentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<BufferedImage> loaded = new ArrayList<>();
         for (Path p : images) loaded.add(Images.read(p)); // fail on a bad file before any long work
+        java.util.Map<String, Path> byStem = new java.util.HashMap<>();
+        for (Path p : images) {
+            Path other = byStem.put(stem(p), p);
+            if (other != null) throw new org.pathways.data.InvalidInputException(p + ": same name as " + other + ", both would write " + out.resolve(stem(p)));
+            PerImage.checkWritable(out.resolve(stem(p)), PerImage.SEGMENT_FILES, force); // every folder, before any long work
+        }
         PerImage.Options options = method.options();
-        try (Backbone model = source.create(method.options().graphTopK())) {
+        try (Backbone model = source.create(options.graphTopK())) {
             run(model, loaded, options);
         }
         return 0;
@@ -51,7 +57,6 @@ final class SegmentCommand implements Callable<Integer> {
         for (int i = 0; i < images.size(); i++) {
             String name = stem(images.get(i));
             Path dir = out.resolve(name);
-            PerImage.checkWritable(dir, PerImage.SEGMENT_FILES, force);
             System.err.println("segment " + images.get(i) + " with " + model.describe());
             PerImage.Outcome outcome = PerImage.segment(loaded.get(i), model, options, new Progress(System.err, "[" + name + "]"));
             Map<String, Object> extra = new LinkedHashMap<>();

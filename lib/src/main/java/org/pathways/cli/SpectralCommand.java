@@ -94,7 +94,7 @@ final class SpectralCommand implements Callable<Integer> {
             int[] shape = {objective.channels(), objective.featureHeight(), objective.featureWidth()};
             Npy.writeFloat64(out.resolve("grad.npy"), shape, g.dLossDx());
             JsonObject summary = new JsonObject();
-            summary.addProperty("pathways", "0.1.0");
+            summary.addProperty("pathways", PerImage.VERSION);
             summary.addProperty("graphs", graphsFile.toString());
             summary.addProperty("objective", g.loss());
             summary.addProperty("eigs", objective.channels());

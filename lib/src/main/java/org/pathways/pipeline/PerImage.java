@@ -103,6 +103,9 @@ public final class PerImage {
         }
     }
 
+    /** The version in summaries and --version (a summary's "pathways" field is how {@link #checkWritable} knows our files). */
+    public static final String VERSION = "0.1.0";
+
     private PerImage() {}
 
     /** Optimises spectral features on the given graphs. {@code init} (optional) starts the direct parametrisation. */
@@ -232,7 +235,7 @@ public final class PerImage {
     public static JsonObject summary(Features features, String backbone, String description, Options options, Map<String, Double> seconds) {
         SpectralEngine.Result run = features.run();
         JsonObject s = new JsonObject();
-        s.addProperty("pathways", "0.1.0");
+        s.addProperty("pathways", VERSION);
         s.addProperty("backbone", backbone);
         s.addProperty("backboneDescription", description);
         JsonArray graphs = new JsonArray();
