@@ -84,12 +84,16 @@ for model in "${models[@]}"; do
 
   echo "fetch-weights: $model <- $url"
   # -C - continues a partial .part file; --fail turns HTTP errors into an exit status.
-  if ! curl --fail --location --retry 3 --continue-at - --output "$part" "$url"; then
+  # A .part that is already complete (a run stopped between download and rename) can make an HTTP server refuse
+  # the range (416): a failed curl is forgiven when the .part has the sha256 we expect, as fetch-voc.sh does.
+  curl_ok=1
+  curl --fail --location --retry 3 --continue-at - --output "$part" "$url" || curl_ok=0
+  actual=$([ -f "$part" ] && sha256sum "$part" | cut -d' ' -f1)
+  if [ $curl_ok = 0 ] && { [ -z "$expected" ] || [ "$actual" != "$expected" ]; }; then
     echo "fetch-weights: download of $model failed; run again to resume from $part" >&2
     status=1
     continue
   fi
-  actual=$(sha256sum "$part" | cut -d' ' -f1)
   if [ -z "$expected" ]; then
     printf '%s %s %s\n' "$model" "$actual" "$url" >>"$LOCK"
     echo "fetch-weights: first download of $model: sha256 $actual recorded in $LOCK"
