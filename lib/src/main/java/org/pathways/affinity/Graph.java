@@ -164,7 +164,8 @@ public final class Graph {
         Shape shape = new Shape(heads, n, n);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray a = f64 != null ? scratch.create(DoubleBuffer.wrap(f64), shape) : scratch.create(FloatBuffer.wrap(f32), shape);
-            NDArray s = a.toType(type, false).add(a.toType(type, false).transpose(0, 2, 1)).mul(0.5).reshape(heads * (long) n, n);
+            NDArray typed = a.toType(type, false);
+            NDArray s = typed.add(typed.transpose(0, 2, 1)).mul(0.5).reshape(heads * (long) n, n);
             s.attach(manager);
             return s;
         }
