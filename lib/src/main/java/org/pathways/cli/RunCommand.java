@@ -146,17 +146,18 @@ final class RunCommand implements Runnable {
             config.addProperty("ncutEigenvectors", ncutEigenvectors);
             RegionQuality.checkMethods(chosen); // before any work
             checkModel(source, options);
-            ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS));
-            System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
-            java.util.function.Supplier<String> description = () -> set.name() + ", " + log.doneCount() + " images done; run folder " + dir;
-            ResultLog.Reader tables = () -> RegionTable.write(dir, source.name(), description.get());
-            DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
-                    () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")),
-                    System.err, TABLES_EVERY, tables);
-            report(summary, dir);
-            var table = RegionTable.write(dir, source.name(), description.get());
-            System.out.println(RegionTable.markdown(table));
-            System.out.println("wrote " + dir.resolve(RegionTable.TABLE_MD) + " and " + dir.resolve(RegionTable.FIGURE));
+            try (ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS))) { // holds the folder while this run writes it
+                System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
+                java.util.function.Supplier<String> description = () -> set.name() + ", " + log.doneCount() + " images done; run folder " + dir;
+                ResultLog.Reader tables = () -> RegionTable.write(dir, source.name(), description.get());
+                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
+                        () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")),
+                        System.err, TABLES_EVERY, tables);
+                report(summary, dir);
+                var table = RegionTable.write(dir, source.name(), description.get());
+                System.out.println(RegionTable.markdown(table));
+                System.out.println("wrote " + dir.resolve(RegionTable.TABLE_MD) + " and " + dir.resolve(RegionTable.FIGURE));
+            }
             return 0;
         }
     }
@@ -210,18 +211,19 @@ final class RunCommand implements Runnable {
             config.addProperty("thresholdOn", thresholdOn);
             config.addProperty("templates", String.join("|", OpenVocabulary.TEMPLATES));
             List<String> classes = OpenVocabulary.VOC_PROMPT_NAMES;
-            ResultLog log = ResultLog.open(dir, config, List.of(OpenVocabSegmentation.PER_IMAGE, OpenVocabSegmentation.COUNTS));
-            System.err.println("open-vocabulary segmentation on " + set.location() + " (" + ids.size() + " images) -> " + dir);
-            String description = set.name() + ", threshold " + threshold + " on the " + thresholdOn + " (the paper's 0.7 does not say on what: our reading)";
-            ResultLog.Reader tables = () -> OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
-            DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
-                    () -> new OpenVocabSegmentation((VitBackbone) source.create(options.graphTopK()), // clip-vitb16, checked above
-                            tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine).writingPredictions(dir.resolve("predictions")),
-                    System.err, TABLES_EVERY, tables);
-            report(summary, dir);
-            var table = OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
-            System.out.println(RegionTable.markdown(table));
-            System.out.println("wrote " + dir.resolve(OpenVocabTable.TABLE_MD) + " and " + dir.resolve(OpenVocabTable.FIGURE));
+            try (ResultLog log = ResultLog.open(dir, config, List.of(OpenVocabSegmentation.PER_IMAGE, OpenVocabSegmentation.COUNTS))) { // holds the folder while this run writes it
+                System.err.println("open-vocabulary segmentation on " + set.location() + " (" + ids.size() + " images) -> " + dir);
+                String description = set.name() + ", threshold " + threshold + " on the " + thresholdOn + " (the paper's 0.7 does not say on what: our reading)";
+                ResultLog.Reader tables = () -> OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
+                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
+                        () -> new OpenVocabSegmentation((VitBackbone) source.create(options.graphTopK()), // clip-vitb16, checked above
+                                tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine).writingPredictions(dir.resolve("predictions")),
+                        System.err, TABLES_EVERY, tables);
+                report(summary, dir);
+                var table = OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
+                System.out.println(RegionTable.markdown(table));
+                System.out.println("wrote " + dir.resolve(OpenVocabTable.TABLE_MD) + " and " + dir.resolve(OpenVocabTable.FIGURE));
+            }
             return 0;
         }
     }

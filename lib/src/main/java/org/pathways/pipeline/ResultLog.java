@@ -27,7 +27,7 @@ import org.pathways.data.InvalidInputException;
  * the two writes) and a torn last line are dropped, so a resumed run computes those images again and none is counted
  * twice. {@code run.json} holds the run's configuration; a folder made with another configuration is refused.
  */
-public final class ResultLog {
+public final class ResultLog implements AutoCloseable {
     /** One table: file name and CSV header. The first column is the image id. */
     public record Table(String file, String header) {
         int columns() {
@@ -37,15 +37,66 @@ public final class ResultLog {
 
     public static final String DONE = "done.txt";
     public static final String CONFIG = "run.json";
+    /** Held (an OS file lock) while a process writes the folder: the OS drops it when the process dies, kill -9 included. */
+    public static final String LOCK = ".run.lock";
     public static final Table SKIPPED = new Table("skipped.csv", "image_id,reason");
 
     private final Path dir;
     private final List<Table> tables;
     private final Set<String> done = new LinkedHashSet<>();
 
+    private volatile boolean closed;
+
+    /** Folders this JVM holds the lock of, with how many open logs share it (a notebook may open a folder again). */
+    private static final Map<Path, Holder> HELD = new java.util.HashMap<>();
+    private static volatile boolean shuttingDown;
+
+    private record Holder(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock, int[] users) {}
+
+    static {
+        // after Ctrl-C the JVM may finish an image while exiting: it is not recorded, so a run started next does it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown = true, "pathways-results-shutdown"));
+    }
+
     private ResultLog(Path dir, List<Table> tables) {
         this.dir = dir;
         this.tables = tables;
+    }
+
+    /** Takes the folder's lock, or refuses with one line while another process holds it. */
+    private static void lock(Path dir) throws IOException {
+        Path key = dir.toAbsolutePath().normalize();
+        synchronized (HELD) {
+            Holder held = HELD.get(key);
+            if (held != null) {
+                held.users()[0]++;
+                return;
+            }
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(key.resolve(LOCK),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new InvalidInputException(dir + ": another Pathways run is writing this folder; wait for it to end (Ctrl-C stops it) and start again");
+            }
+            HELD.put(key, new Holder(channel, lock, new int[] {1}));
+        }
+    }
+
+    /** Lets go of the folder (the lock goes when the last log of this JVM on it closes). */
+    @Override
+    public void close() throws IOException {
+        Path key = dir.toAbsolutePath().normalize();
+        synchronized (HELD) {
+            if (closed) return;
+            closed = true;
+            Holder held = HELD.get(key);
+            if (held != null && --held.users()[0] == 0) {
+                HELD.remove(key);
+                held.lock().release();
+                held.channel().close();
+            }
+        }
     }
 
     /**
@@ -69,6 +120,7 @@ public final class ResultLog {
                 throw new InvalidInputException(configFile + ": this folder holds a run with another configuration (" + difference
                         + "); choose another --out or remove the folder");
             }
+            lock(dir);
             log.recover();
         } else {
             for (Table t : all) {
@@ -77,6 +129,7 @@ public final class ResultLog {
                 }
             }
             Files.createDirectories(dir);
+            lock(dir);
             String text = new GsonBuilder().setPrettyPrinting().create().toJson(config) + "\n";
             AtomicFiles.write(configFile, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
             for (Table t : all) AtomicFiles.write(dir.resolve(t.file()), tmp -> Files.writeString(tmp, t.header() + "\n"));
@@ -143,6 +196,7 @@ public final class ResultLog {
     /** Records one finished image: its rows per table (by file name), then the id in done.txt. */
     public void record(String id, Map<String, List<String>> rows) throws IOException {
         synchronized (done) {
+            if (shuttingDown || closed) return; // a run stopping: the next one computes this image again
             for (Table t : tables) {
                 List<String> r = rows.getOrDefault(t.file(), List.of());
                 for (String line : r) {

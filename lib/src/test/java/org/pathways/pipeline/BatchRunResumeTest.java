@@ -61,6 +61,9 @@ class BatchRunResumeTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline && p.isAlive() && (!Files.exists(done) || Files.readAllLines(done).size() < 2)) Thread.sleep(50);
         assertTrue(p.isAlive(), "the run should still be going when it is killed: " + Files.readString(tmp.resolve("killed.log")));
+        StringWriter busy = new StringWriter(); // a second run on the folder while the first is alive is refused
+        assertEquals(2, runHere(args(data, out, "30"), busy));
+        assertTrue(busy.toString().contains("another Pathways run is writing"), busy.toString());
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
         p.waitFor();
         int doneBefore = Files.readAllLines(done).size();
