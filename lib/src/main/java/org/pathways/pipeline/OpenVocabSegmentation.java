@@ -57,13 +57,14 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
     }
 
     /**
-     * CLIP's tokenizer: the given files, else the ones beside {@code weights} (or beside the default weights, where
-     * fetch-weights.sh puts both).
+     * CLIP's tokenizer: the given files, else {@code <weights name>.vocab.json} and {@code .merges.txt} beside the
+     * weights (the default weights' are where fetch-weights.sh puts them).
      */
     public static ClipTokenizer tokenizer(Path vocab, Path merges, Path weights) {
-        Path dir = (weights != null ? weights.toAbsolutePath() : VitBackbone.defaultWeights("clip-vitb16")).getParent();
-        Path v = vocab != null ? vocab : dir.resolve("clip-vitb16.vocab.json");
-        Path m = merges != null ? merges : dir.resolve("clip-vitb16.merges.txt");
+        Path file = (weights != null ? weights : VitBackbone.defaultWeights("clip-vitb16")).toAbsolutePath();
+        String stem = file.getFileName().toString().replaceFirst("\\.safetensors$", "");
+        Path v = vocab != null ? vocab : file.resolveSibling(stem + ".vocab.json");   // fetch-weights.sh: clip-vitb16.vocab.json
+        Path m = merges != null ? merges : file.resolveSibling(stem + ".merges.txt");
         for (Path p : List.of(v, m)) {
             if (!java.nio.file.Files.isRegularFile(p)) throw new InvalidInputException(p + ": no CLIP tokenizer file; run data-scripts/fetch-weights.sh clip-vitb16 or pass --vocab/--merges");
         }
