@@ -39,16 +39,27 @@ if [ ! -f "$KERNEL_JAR" ]; then
   mvn -B -q dependency:copy -Dartifact=io.github.padreati:rapaio-jupyter-kernel:3.0.1 -DoutputDirectory="$ROOT/environment/target" >/dev/null
 fi
 
+# The kernel's channel threads can die at start-up (a race in its LoopThread, see kernel-patch/): our fixed class
+# comes first on the class path and shadows the jar's.
+PATCH_DIR="$ROOT/environment/target/kernel-patch"
+PATCH_SRC="$ROOT/environment/kernel-patch/org/rapaio/jupyter/kernel/channels/LoopThread.java"
+if [ ! -f "$PATCH_DIR/org/rapaio/jupyter/kernel/channels/LoopThread.class" ] || [ "$PATCH_SRC" -nt "$PATCH_DIR/org/rapaio/jupyter/kernel/channels/LoopThread.class" ]; then
+  mkdir -p "$PATCH_DIR"
+  javac --release 17 -nowarn -cp "$KERNEL_JAR" -d "$PATCH_DIR" "$PATCH_SRC"
+  say "compiled the kernel's start-up fix (environment/kernel-patch/)"
+fi
+
 DATA="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}"
 SPEC="$DATA/kernels/pathways-java"
 mkdir -p "$SPEC"
 # rapaio reads RJK_CLASSPATH with ';' between entries
 CLASSPATH_RJK="$ROOT/lib/target/pathways-lib.jar;$(tr ':' ';' <"$ROOT/lib/target/classpath.txt")"
-python3 - "$SPEC/kernel.json" "$KERNEL_JAR" "$CLASSPATH_RJK" <<'PY'
+python3 - "$SPEC/kernel.json" "$KERNEL_JAR" "$CLASSPATH_RJK" "$PATCH_DIR" <<'PY'
 import json, sys
-path, jar, cp = sys.argv[1:4]
+path, jar, cp, patch = sys.argv[1:5]
 spec = {
-    "argv": ["java", "-Dai.djl.offline=true", "-Djava.awt.headless=true", "-Xmx6g", "-jar", jar, "{connection_file}"],
+    "argv": ["java", "-Dai.djl.offline=true", "-Djava.awt.headless=true", "-Xmx6g", "-cp", patch + ":" + jar,
+             "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"],
     "display_name": "Pathways (Java 17)",
     "language": "java",
     "interrupt_mode": "message",

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Notebook housekeeping with the standard library only.
 
-  notebooks.py strip FILE...   remove outputs, execution counts and volatile metadata (in place)
+  notebooks.py strip FILE...   remove outputs, execution counts and volatile metadata (in place); keep cell ids,
+                               giving stable ones (c00, c01, ...) to cells without (nbformat 4.5 wants them)
   notebooks.py check FILE...   an executed notebook must have an image/png output and no error output
 """
 import json
@@ -15,9 +16,16 @@ def strip(path):
         nb = json.load(f)
     nb["metadata"] = {k: v for k, v in nb.get("metadata", {}).items() if k in KEEP_METADATA}
     nb["metadata"].get("language_info", {}).pop("version", None)
-    for cell in nb["cells"]:
+    nb["nbformat"], nb["nbformat_minor"] = 4, max(5, nb.get("nbformat_minor", 0))
+    taken = {c.get("id") for c in nb["cells"]}
+    for i, cell in enumerate(nb["cells"]):
         cell["metadata"] = {}
-        cell.pop("id", None)
+        if not cell.get("id"):
+            new = "c%02d" % i
+            while new in taken:
+                new += "x"
+            cell["id"] = new
+            taken.add(new)
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
