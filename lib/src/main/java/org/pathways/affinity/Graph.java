@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /**
  * One layer's affinities: {@code heads} N x N matrices over an h x w grid (N = h*w, node index y*w+x), each
@@ -138,6 +138,35 @@ public final class Graph {
         }
         long i = ((long) head * nodes() + row) * nodes() + col;
         return f64 != null ? f64[(int) i] : f32[(int) i];
+    }
+
+    /** One head as a dense N x N matrix (rows); a sparse graph's missing entries are 0. */
+    public double[][] head(int head) {
+        int n = nodes();
+        if (head < 0 || head >= heads) throw new IllegalArgumentException(name + " has " + heads + " heads, asked for head " + head);
+        double[][] out = new double[n][n];
+        for (int r = 0; r < n; r++) {
+            if (topK > 0) {
+                int base = (head * n + r) * topK;
+                for (int j = 0; j < topK; j++) out[r][topColumn[base + j]] += topValue[base + j];
+            } else {
+                long offset = ((long) head * n + r) * n;
+                for (int c = 0; c < n; c++) out[r][c] = f64 != null ? f64[(int) (offset + c)] : f32[(int) (offset + c)];
+            }
+        }
+        return out;
+    }
+
+    /** The mean of the heads, a dense N x N matrix (rows). */
+    public double[][] headMean() {
+        int n = nodes();
+        double[][] mean = head(0);
+        for (int h = 1; h < heads; h++) {
+            double[][] next = head(h);
+            for (int r = 0; r < n; r++) for (int c = 0; c < n; c++) mean[r][c] += next[r][c];
+        }
+        if (heads > 1) for (double[] row : mean) for (int c = 0; c < n; c++) row[c] /= heads;
+        return mean;
     }
 
     /** Largest |row sum - 1| over all heads and rows: 0 for attention probabilities. */

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.NdData;
 import org.pathways.data.Npy;
 

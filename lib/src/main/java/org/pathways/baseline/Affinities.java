@@ -2,6 +2,7 @@ package org.pathways.baseline;
 
 import java.util.stream.IntStream;
 import org.pathways.affinity.Graph;
+import org.pathways.linalg.Symmetric;
 
 /**
  * The single affinity matrices the baselines of the paper's Table 1 cut (Appendix B.3: "an affinity matrix constructed
@@ -104,15 +105,6 @@ public final class Affinities {
      * symmetric W) is our assumption. Works for dense and top-k sparse graphs.
      */
     public static double[][] attention(Graph graph) {
-        int n = graph.nodes();
-        int heads = graph.heads();
-        double[][] mean = new double[n][n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            for (int h = 0; h < heads; h++) for (int j = 0; j < n; j++) mean[i][j] += graph.get(h, i, j);
-            for (int j = 0; j < n; j++) mean[i][j] /= heads;
-        });
-        double[][] w = new double[n][n];
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) w[i][j] = (mean[i][j] + mean[j][i]) / 2;
-        return w;
+        return Symmetric.part(graph.headMean());
     }
 }

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.pathways.affinity.Graph;
+import org.pathways.common.InvalidInputException;
+import org.pathways.linalg.Signs;
+import org.pathways.model.Backbone;
 import org.pathways.eval.KMeansSweep;
 
 /**
@@ -14,10 +17,16 @@ import org.pathways.eval.KMeansSweep;
  *       "K-Means" rows; the same sweep as our own method's region step, {@link KMeansSweep}).</li>
  *   <li>{@code ncut-features}, {@code ncut-attention}: "Ncut + K-Means [TokenCut]": every node embedded by the first
  *       E nontrivial normalised-cut eigenvectors ({@link NormalizedCut}) of TokenCut's binary feature graph or of
- *       the final attention, then the same k sweep.</li>
+ *       the final attention, then the same k sweep. E is per method; {@code ncut-features:8} asks for E = 8.</li>
  *   <li>{@code tokencut-features}: TokenCut's own single bipartition (foreground / background).</li>
  *   <li>{@code maskcut-features}: CutLER's MaskCut, up to 3 foreground masks.</li>
  * </ul>
+ * The "final features" are, by default, the keys of the last attention block, heads concatenated, CLS dropped: the
+ * matrix TokenCut and MaskCut propose (App. B.3: "the original proposed matrix for these methods"; TokenCut
+ * {@code main_tokencut.py} {@code --which_features} default {@code k}; CutLER {@code maskcut.py} {@code --vit-feat}
+ * default {@code k}, and {@code dino.py} takes {@code k[:, 1:]}). {@link FeatureSource#FINAL} takes the final
+ * layer's tokens instead. {@code kmeans-features} clusters the same features as the Ncut rows, so that the "Final
+ * Features" rows of Table 1 differ only in their decoding (App. C.3 cites prior work that uses either).
  * {@link #run} is the entry point a batch runner calls.
  */
 public final class Baselines {
@@ -26,51 +35,109 @@ public final class Baselines {
     public static final String NCUT_ATTENTION = "ncut-attention";
     public static final String TOKENCUT_FEATURES = "tokencut-features";
     public static final String MASKCUT_FEATURES = "maskcut-features";
-    /** The method names {@link #run} knows. */
+    /** The method names {@link #run} knows ({@code ncut-*} also as {@code name:E}). */
     public static final List<String> METHODS = List.of(KMEANS_FEATURES, NCUT_FEATURES, NCUT_ATTENTION, TOKENCUT_FEATURES, MASKCUT_FEATURES);
+
+    /** An opt-in method set: both Ncut + K-means baselines at every E of {@link #SWEEP_EIGENVECTORS}. */
+    public static final String NCUT_SWEEP = "ncut-eigenvector-sweep";
+    /** The eigenvector counts {@link #NCUT_SWEEP} tries. */
+    public static final List<Integer> SWEEP_EIGENVECTORS = List.of(2, 3, 5, 8, 10, 15, 20, 30);
+
+    /** Which features of the final layer the feature baselines use. */
+    public enum FeatureSource {
+        /** The last attention block's keys, heads concatenated (TokenCut's and CutLER's default). */
+        KEYS("keys"),
+        /** The final layer's tokens (tap {@code final}). */
+        FINAL("final");
+
+        private final String word;
+
+        FeatureSource(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+
+        /** keys or final. */
+        public static FeatureSource named(String word) {
+            for (FeatureSource f : values()) if (f.word.equals(word)) return f;
+            throw new InvalidInputException("baseline features '" + word + "': expected keys or final");
+        }
+    }
 
     /**
      * Settings of the baselines.
      *
-     * @param tau          threshold of TokenCut's binary graph for {@code ncut-features} and {@code tokencut-features}
-     * @param maskCutTau   the same threshold for {@code maskcut-features}
-     * @param eps          weight of the edges below the threshold
-     * @param eigenvectors E, the nontrivial eigenvectors that embed the nodes for Ncut + K-means
-     * @param masks        MaskCut's N, the most masks per image
-     * @param restarts     k-means restarts per k (best distortion kept, as sklearn's n_init)
+     * @param features                  which final-layer features the feature baselines use
+     * @param tau                       threshold of TokenCut's binary graph for {@code ncut-features} and {@code tokencut-features}
+     * @param maskCutTau                the same threshold for {@code maskcut-features}
+     * @param eps                       weight of the edges below the threshold
+     * @param ncutFeatureEigenvectors   E of {@code ncut-features}
+     * @param ncutAttentionEigenvectors E of {@code ncut-attention}
+     * @param masks                     MaskCut's N, the most masks per image
+     * @param maskCutStopsAtRejection   end MaskCut at the first rejected mask instead of going on as CutLER does
+     * @param restarts                  k-means restarts per k (best distortion kept, as sklearn's n_init)
      */
-    public record Options(double tau, double maskCutTau, double eps, int eigenvectors, int masks, int restarts) {
+    public record Options(FeatureSource features, double tau, double maskCutTau, double eps, int ncutFeatureEigenvectors,
+                          int ncutAttentionEigenvectors, int masks, boolean maskCutStopsAtRejection, int restarts) {
         public Options {
+            if (features == null) throw new IllegalArgumentException("no feature source");
             if (!Double.isFinite(tau) || !Double.isFinite(maskCutTau)) throw new IllegalArgumentException("thresholds must be finite");
             if (!(eps >= 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("eps must be finite and >= 0, got " + eps);
-            if (eigenvectors < 1) throw new IllegalArgumentException("need at least one eigenvector, got " + eigenvectors);
+            if (ncutFeatureEigenvectors < 1 || ncutAttentionEigenvectors < 1) {
+                throw new InvalidInputException("the Ncut baselines need at least one eigenvector, got " + ncutFeatureEigenvectors + " and " + ncutAttentionEigenvectors);
+            }
             if (masks < 1) throw new IllegalArgumentException("need at least one mask, got " + masks);
             if (restarts < 1) throw new IllegalArgumentException("need at least one k-means restart, got " + restarts);
         }
 
         /**
-         * tau = 0.2 and eps = 1e-5 (TokenCut's defaults, {@link Affinities#TOKENCUT_TAU}), MaskCut tau = 0.15 (CutLER's
-         * published runs, {@link Affinities#MASKCUT_TAU}), E = 15, N = 3 masks (CutLER {@code maskcut.py} line 323,
-         * {@code --N} default 3, and Table 7 of the Pathways paper), 10 k-means restarts (as our own method's
-         * region step, {@code PerImage}).
+         * Keys, tau = 0.2 and eps = 1e-5 (TokenCut's defaults, {@link Affinities#TOKENCUT_TAU}), MaskCut tau = 0.15
+         * (CutLER's published runs, {@link Affinities#MASKCUT_TAU}), E = 15 for both Ncut rows, N = 3 masks (CutLER
+         * {@code maskcut.py} line 323, {@code --N} default 3, and Table 7 of the Pathways paper), MaskCut going on
+         * after a rejected mask as CutLER does, 10 k-means restarts (as our own method's region step).
          *
-         * <p>E = 15 is our assumption: Appendix B.3 says "we find best results with [a number of] eigenvectors", but
-         * the number was lost from the text we have; 15 matches the K = 15 feature channels of our own method.
+         * <p>E = 15 is our assumption: Appendix B.3 says "For methods except TokenCut, we find best results with [E]
+         * eigenvectors. For TokenCut we found the performance with [E] to be subpar, so we use [E'] instead", but both
+         * numbers are lost from the text we have; 15 matches the K = 15 feature channels of our own method, and
+         * {@link #NCUT_SWEEP} shows how much the choice matters.
          */
         public static Options defaults() {
-            return new Options(Affinities.TOKENCUT_TAU, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 15, 3, 10);
+            return new Options(FeatureSource.KEYS, Affinities.TOKENCUT_TAU, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 15, 15, 3, false, 10);
         }
 
+        public Options withFeatures(FeatureSource f) {
+            return new Options(f, tau, maskCutTau, eps, ncutFeatureEigenvectors, ncutAttentionEigenvectors, masks, maskCutStopsAtRejection, restarts);
+        }
+
+        /** The same E for both Ncut rows. */
         public Options withEigenvectors(int e) {
-            return new Options(tau, maskCutTau, eps, e, masks, restarts);
+            return withEigenvectors(e, e);
+        }
+
+        public Options withEigenvectors(int onFeatures, int onAttention) {
+            return new Options(features, tau, maskCutTau, eps, onFeatures, onAttention, masks, maskCutStopsAtRejection, restarts);
         }
 
         public Options withMasks(int n) {
-            return new Options(tau, maskCutTau, eps, eigenvectors, n, restarts);
+            return new Options(features, tau, maskCutTau, eps, ncutFeatureEigenvectors, ncutAttentionEigenvectors, n, maskCutStopsAtRejection, restarts);
+        }
+
+        public Options withMaskCutStoppingAtRejection(boolean stop) {
+            return new Options(features, tau, maskCutTau, eps, ncutFeatureEigenvectors, ncutAttentionEigenvectors, masks, stop, restarts);
         }
 
         public Options withThresholds(double tokenCut, double maskCut, double epsilon) {
-            return new Options(tokenCut, maskCut, epsilon, eigenvectors, masks, restarts);
+            return new Options(features, tokenCut, maskCut, epsilon, ncutFeatureEigenvectors, ncutAttentionEigenvectors, masks, maskCutStopsAtRejection, restarts);
+        }
+
+        /** E of an Ncut method name, {@code name:E} or the option's. */
+        int eigenvectors(String method) {
+            int colon = method.indexOf(':');
+            if (colon >= 0) return Integer.parseInt(method.substring(colon + 1));
+            return method.equals(NCUT_ATTENTION) ? ncutAttentionEigenvectors : ncutFeatureEigenvectors;
         }
     }
 
@@ -91,6 +158,15 @@ public final class Baselines {
             if (options == null) throw new IllegalArgumentException("options are null");
         }
 
+        /**
+         * A backbone's final layer with the features {@code options} ask for (the tokens when the backbone has no
+         * keys, as {@code pixels}).
+         */
+        public static Inputs of(Backbone.FinalLayer last, int kMax, long seed, Options options) {
+            double[][] f = options.features() == FeatureSource.KEYS && last.keys() != null ? last.keys() : last.tokens();
+            return new Inputs(f, last.attention(), last.height(), last.width(), kMax, seed, options);
+        }
+
         public int nodes() {
             return height * width;
         }
@@ -106,10 +182,53 @@ public final class Baselines {
     private Baselines() {}
 
     /**
-     * Runs one baseline by name ({@link #METHODS}). Feature methods other than {@code kmeans-features} cut TokenCut's
-     * binary cosine graph of the features; {@code ncut-attention} cuts the head-averaged, symmetrised attention as is.
+     * The method names a user may give: {@link #METHODS}, {@code ncut-features:E} and {@code ncut-attention:E} with
+     * E &gt;= 1, and the set {@link #NCUT_SWEEP}, expanded here. Unknown names are refused on one line.
+     */
+    public static List<String> expand(List<String> methods) {
+        List<String> out = new ArrayList<>();
+        for (String m : methods) {
+            if (m.equals(NCUT_SWEEP)) {
+                for (String base : List.of(NCUT_FEATURES, NCUT_ATTENTION)) for (int e : SWEEP_EIGENVECTORS) out.add(base + ":" + e);
+            } else {
+                check(m);
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static void check(String method) {
+        int colon = method.indexOf(':');
+        String base = colon < 0 ? method : method.substring(0, colon);
+        if (!METHODS.contains(base)) {
+            throw new InvalidInputException("unknown baseline '" + method + "' (known: " + String.join(", ", METHODS) + ", ncut-features:E, ncut-attention:E, " + NCUT_SWEEP + ")");
+        }
+        if (colon >= 0) {
+            boolean ncut = base.equals(NCUT_FEATURES) || base.equals(NCUT_ATTENTION);
+            int e;
+            try {
+                e = Integer.parseInt(method.substring(colon + 1));
+            } catch (NumberFormatException ex) {
+                e = 0;
+            }
+            if (!ncut || e < 1) throw new InvalidInputException("'" + method + "': only ncut-features and ncut-attention take an eigenvector count, name:E with E >= 1");
+        }
+    }
+
+    /** The method a name denotes without its eigenvector count: {@code ncut-features:8} -> {@code ncut-features}. */
+    public static String baseName(String method) {
+        int colon = method.indexOf(':');
+        return colon < 0 ? method : method.substring(0, colon);
+    }
+
+    /**
+     * Runs one baseline by name ({@link #METHODS}, or {@code ncut-*:E}). Feature methods other than
+     * {@code kmeans-features} cut TokenCut's binary cosine graph of the features; {@code ncut-attention} cuts the
+     * head-averaged, symmetrised attention as is.
      *
-     * @throws IllegalArgumentException for an unknown name (the message lists the known ones) or missing inputs
+     * @throws InvalidInputException for an unknown name (the message lists the known ones)
+     * @throws IllegalArgumentException for missing inputs
      */
     public static List<Regions> run(String method, Inputs in) {
         return run(method, new Prepared(in));
@@ -117,16 +236,33 @@ public final class Baselines {
 
     /**
      * One image's inputs and the work several methods share, done once when first needed: the features' cosine
-     * similarities (TokenCut's and MaskCut's graphs) and the Ncut eigenvectors of TokenCut's graph
-     * ({@code ncut-features} clusters them, {@code tokencut-features} splits the first).
+     * similarities (TokenCut's and MaskCut's graphs) and the Ncut eigenvectors of TokenCut's graph and of the
+     * attention, as many as the most any method asks for ({@code ncut-features} clusters the first E,
+     * {@code tokencut-features} splits the first).
      */
     public static final class Prepared {
         private final Inputs in;
+        private final int featureEigenvectors;   // the most any method of the image asks of TokenCut's graph
+        private final int attentionEigenvectors; // and of the attention
         private double[][] cosine;
         private NormalizedCut.Eigen tokenCutEigen;
+        private NormalizedCut.Eigen attentionEigen;
 
         public Prepared(Inputs in) {
+            this(in, METHODS);
+        }
+
+        /** @param methods every method that will run on this image, so that each eigen-problem is solved once */
+        public Prepared(Inputs in, List<String> methods) {
             this.in = in;
+            int onFeatures = 1;
+            int onAttention = 1;
+            for (String m : methods) {
+                if (baseName(m).equals(NCUT_FEATURES)) onFeatures = Math.max(onFeatures, in.options().eigenvectors(m));
+                if (baseName(m).equals(NCUT_ATTENTION)) onAttention = Math.max(onAttention, in.options().eigenvectors(m));
+            }
+            this.featureEigenvectors = onFeatures;
+            this.attentionEigenvectors = onAttention;
         }
 
         public Inputs inputs() {
@@ -138,12 +274,24 @@ public final class Baselines {
             return cosine;
         }
 
-        NormalizedCut.Eigen tokenCutEigen(String method) {
-            if (tokenCutEigen == null) {
+        NormalizedCut.Eigen tokenCutEigen(String method, int count) {
+            if (tokenCutEigen == null || tokenCutEigen.count() < Math.min(count, in.nodes() - 1)) {
                 double[][] w = Affinities.binarise(cosine(method), in.options().tau(), in.options().eps());
-                tokenCutEigen = NormalizedCut.smallest(w, Math.max(1, in.options().eigenvectors()));
+                tokenCutEigen = NormalizedCut.smallest(w, Math.max(count, featureEigenvectors));
             }
             return tokenCutEigen;
+        }
+
+        NormalizedCut.Eigen attentionEigen(String method, int count) {
+            Graph g = in.attention();
+            if (g == null) throw new IllegalArgumentException(method + " needs the final attention graph");
+            if (g.height() != in.height() || g.width() != in.width()) {
+                throw new IllegalArgumentException(method + ": attention grid " + g.height() + "x" + g.width() + " is not the " + in.height() + "x" + in.width() + " grid");
+            }
+            if (attentionEigen == null || attentionEigen.count() < Math.min(count, in.nodes() - 1)) {
+                attentionEigen = NormalizedCut.smallest(Affinities.attention(g), Math.max(count, attentionEigenvectors));
+            }
+            return attentionEigen;
         }
     }
 
@@ -151,29 +299,26 @@ public final class Baselines {
     public static List<Regions> run(String method, Prepared prepared) {
         Inputs in = prepared.inputs();
         Options o = in.options();
-        switch (method == null ? "" : method) {
+        check(method == null ? "" : method);
+        switch (baseName(method)) {
             case KMEANS_FEATURES:
-                return kmeans(KMEANS_FEATURES, features(method, in), in.kMax(), o.restarts(), in.seed());
-            case NCUT_FEATURES:
-                return kmeans(NCUT_FEATURES, embedding(prepared.tokenCutEigen(method), in.nodes()), in.kMax(), o.restarts(), in.seed());
+                return kmeans(method, features(method, in), in.kMax(), o.restarts(), in.seed());
+            case NCUT_FEATURES: {
+                int e = o.eigenvectors(method);
+                return kmeans(method, embedding(prepared.tokenCutEigen(method, e), e, in.nodes()), in.kMax(), o.restarts(), in.seed());
+            }
             case NCUT_ATTENTION: {
-                Graph g = in.attention();
-                if (g == null) throw new IllegalArgumentException(method + " needs the final attention graph");
-                if (g.height() != in.height() || g.width() != in.width()) {
-                    throw new IllegalArgumentException(method + ": attention grid " + g.height() + "x" + g.width() + " is not the " + in.height() + "x" + in.width() + " grid");
-                }
-                return ncut(NCUT_ATTENTION, Affinities.attention(g), o.eigenvectors(), in.kMax(), o.restarts(), in.seed());
+                int e = o.eigenvectors(method);
+                return kmeans(method, embedding(prepared.attentionEigen(method, e), e, in.nodes()), in.kMax(), o.restarts(), in.seed());
             }
             case TOKENCUT_FEATURES: {
-                int[] labels = bipartition(prepared.tokenCutEigen(method).vectors()[0]);
+                int[] labels = bipartition(prepared.tokenCutEigen(method, 1).vectors()[0]);
                 return List.of(new Regions(TOKENCUT_FEATURES, distinct(labels), labels, true, Double.NaN));
             }
-            case MASKCUT_FEATURES: {
-                int[] labels = maskcutOnSimilarities(prepared.cosine(method), in.height(), in.width(), o.maskCutTau(), o.eps(), o.masks());
+            default: { // MASKCUT_FEATURES, the last name check() lets through
+                int[] labels = maskcutOnSimilarities(prepared.cosine(method), in.height(), in.width(), o.maskCutTau(), o.eps(), o.masks(), o.maskCutStopsAtRejection());
                 return List.of(new Regions(MASKCUT_FEATURES, distinct(labels), labels, true, Double.NaN));
             }
-            default:
-                throw new IllegalArgumentException("unknown baseline '" + method + "'; known: " + String.join(", ", METHODS));
         }
     }
 
@@ -208,7 +353,12 @@ public final class Baselines {
     }
 
     private static double[][] embedding(NormalizedCut.Eigen eigen, int n) {
-        int e = eigen.count();
+        return embedding(eigen, eigen.count(), n);
+    }
+
+    /** N x E' with E' = min(E, the eigenvectors there are): the first E' eigenvectors as columns. */
+    private static double[][] embedding(NormalizedCut.Eigen eigen, int count, int n) {
+        int e = Math.min(count, eigen.count());
         double[][] points = new double[n][e];
         for (int c = 0; c < e; c++) for (int i = 0; i < n; i++) points[i][c] = eigen.vectors()[c][i];
         return points;
@@ -229,7 +379,7 @@ public final class Baselines {
     /** TokenCut's split of the second-smallest generalized eigenvector x (see {@link #tokencut}). */
     private static int[] bipartition(double[] x) {
         boolean[] side = aboveMean(x);
-        int seed = NormalizedCut.firstPeak(x, true);
+        int seed = Signs.firstPeak(x, true);
         int[] labels = new int[x.length];
         for (int i = 0; i < x.length; i++) labels[i] = side[i] == side[seed] ? 1 : 0;
         return labels;
@@ -258,45 +408,47 @@ public final class Baselines {
      * with the seed's side either way, so there the corner rule never acts. Our fixed orientation makes the rule
      * act whenever the seed's side covers most corners, the object-centric bias it is meant for (our reading).
      *
-     * <p>We stop at the first empty mask. CutLER instead keeps going with the taken patches unchanged (its next round
-     * repeats the same cut and compares it with the empty mask); stopping is our simplification.
+     * <p>After a rejected (emptied) mask CutLER goes on: the next round masks out nothing new (the empty mask adds no
+     * patch), so it builds the same graph, finds the same cut again and compares it with the empty mask, which it
+     * passes unless it is too small. We do the same by default; {@code stopAtRejection} ends at the first rejected
+     * mask, or at a mask that adds no patch (what Pathways did before it followed CutLER here).
      *
-     * @return labels per grid cell: 0 background, i for the i-th mask (earlier masks win, they do not overlap)
+     * @return labels per grid cell: 0 background, i for the mask of round i (earlier masks win, they do not overlap)
      */
-    public static int[] maskcut(double[][] features, int height, int width, double tau, double eps, int masks) {
+    public static int[] maskcut(double[][] features, int height, int width, double tau, double eps, int masks, boolean stopAtRejection) {
         if (features.length != height * width) throw new IllegalArgumentException(features.length + " features for a " + height + "x" + width + " grid");
-        return maskcutOnSimilarities(Affinities.cosineAffinity(features), height, width, tau, eps, masks);
+        return maskcutOnSimilarities(Affinities.cosineAffinity(features), height, width, tau, eps, masks, stopAtRejection);
     }
 
-    /** {@link #maskcut(double[][], int, int, double, double, int)} from the features' cosine similarities. */
-    static int[] maskcutOnSimilarities(double[][] sim, int height, int width, double tau, double eps, int masks) {
+    /** {@link #maskcut(double[][], int, int, double, double, int, boolean)} from the features' cosine similarities. */
+    static int[] maskcutOnSimilarities(double[][] sim, int height, int width, double tau, double eps, int masks, boolean stopAtRejection) {
         int n = height * width;
         if (n < 2) throw new IllegalArgumentException("MaskCut needs at least 2 patches");
-        boolean[] taken = new boolean[n];
-        boolean[] previous = null;
-        int[] labels = new int[n];
-        for (int round = 0; round < masks; round++) {
+        return maskcutRounds(n, masks, stopAtRejection, taken -> {
             double[][] masked = new double[n][];
             for (int i = 0; i < n; i++) {
                 masked[i] = taken[i] ? new double[n] : sim[i].clone();
                 if (!taken[i]) for (int j = 0; j < n; j++) if (taken[j]) masked[i][j] = 0;
             }
-            double[] x = NormalizedCut.fiedler(Affinities.binarise(masked, tau, eps));
-            int peak = NormalizedCut.firstPeak(x, true);
-            if (x[peak] < 0) for (int i = 0; i < n; i++) x[i] = -x[i]; // seed positive (fiedler() already is)
-            boolean[] side = aboveMean(x); // holds the seed, the largest x
-            int seed;
-            if (cornersIn(side, height, width) >= 3 || !side[peak]) {
-                for (int i = 0; i < n; i++) side[i] = !side[i];
-                double[] negated = new double[n];
-                for (int i = 0; i < n; i++) negated[i] = -x[i];
-                seed = NormalizedCut.firstPeak(negated, false);
-            } else {
-                seed = NormalizedCut.firstPeak(x, false);
-            }
-            boolean[] mask = component(side, seed, height, width);
+            return cut(NormalizedCut.fiedler(Affinities.binarise(masked, tau, eps)), height, width);
+        });
+    }
+
+    /**
+     * MaskCut's rounds (steps 5 and 6 of {@link #maskcut}) around a cut that maps the patches taken so far (CutLER's
+     * {@code painting}) to the round's candidate mask.
+     */
+    static int[] maskcutRounds(int n, int masks, boolean stopAtRejection, java.util.function.Function<boolean[], boolean[]> cut) {
+        boolean[] taken = new boolean[n];
+        boolean[] previous = null;
+        int[] labels = new int[n];
+        for (int round = 0; round < masks; round++) {
+            boolean[] mask = cut.apply(taken.clone());
             int size = count(mask);
-            if (round >= 1 && (iou(previous, mask) > 0.5 || (double) size / n <= 0.01)) break;
+            if (round >= 1 && (iou(previous, mask) > 0.5 || (double) size / n <= 0.01)) {
+                if (stopAtRejection) break;
+                mask = new boolean[n]; // CutLER: the round's mask is emptied and the next round goes on
+            }
             boolean any = false;
             for (int i = 0; i < n; i++) {
                 if (mask[i] && !taken[i]) {
@@ -304,11 +456,29 @@ public final class Baselines {
                     any = true;
                 }
             }
-            if (!any) break;
+            if (!any && stopAtRejection) break;
             for (int i = 0; i < n; i++) taken[i] |= mask[i];
             previous = mask;
         }
         return labels;
+    }
+
+    /** Steps 2-4 of {@link #maskcut}: the mask of one round from its second-smallest eigenvector x. */
+    private static boolean[] cut(double[] x, int height, int width) {
+        int n = x.length;
+        int peak = Signs.firstPeak(x, true);
+        if (x[peak] < 0) for (int i = 0; i < n; i++) x[i] = -x[i]; // seed positive (fiedler() already is)
+        boolean[] side = aboveMean(x); // holds the seed, the largest x
+        int seed;
+        if (cornersIn(side, height, width) >= 3 || !side[peak]) {
+            for (int i = 0; i < n; i++) side[i] = !side[i];
+            double[] negated = new double[n];
+            for (int i = 0; i < n; i++) negated[i] = -x[i];
+            seed = Signs.firstPeak(negated, false);
+        } else {
+            seed = Signs.firstPeak(x, false);
+        }
+        return component(side, seed, height, width);
     }
 
     /** x_i &gt; mean(x), as TokenCut's and CutLER's {@code second_smallest_vec > avg}. */

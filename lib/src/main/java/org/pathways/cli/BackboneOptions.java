@@ -38,7 +38,7 @@ final class BackboneOptions {
             case "size" -> org.pathways.model.PositionalEmbedding.Mode.SIZE;
             case "timm" -> org.pathways.model.PositionalEmbedding.Mode.TIMM_ANTIALIAS;
             case "sincos" -> org.pathways.model.PositionalEmbedding.Mode.SINCOS;
-            default -> throw new org.pathways.data.InvalidInputException("--pos-embed '" + name + "': expected dino, size, timm or sincos");
+            default -> throw new org.pathways.common.InvalidInputException("--pos-embed '" + name + "': expected dino, size, timm or sincos");
         };
     }
 
@@ -46,7 +46,7 @@ final class BackboneOptions {
         return switch (name) {
             case "paper" -> VitBackbone.Resize.PAPER;
             case "authors" -> VitBackbone.Resize.AUTHORS;
-            default -> throw new org.pathways.data.InvalidInputException("--vit-resize '" + name + "': expected paper or authors");
+            default -> throw new org.pathways.common.InvalidInputException("--vit-resize '" + name + "': expected paper or authors");
         };
     }
 

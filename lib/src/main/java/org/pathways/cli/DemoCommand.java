@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             extra.put("oracleMiouAgainstScene", miou);
             System.out.printf("oracle mIoU against the scene's 7 true regions: %.3f%n", miou);
         }
-        PerImage.write(outcome, input, image == null ? "drawn landscape scene" : image.toString(), model.name(), options, out, extra);
+        PerImage.write(outcome, input, image == null ? "drawn landscape scene" : image.toString(), options, out, extra);
         Images.writePng(input, out.resolve("input.png"));
         var r = outcome.features().reorth();
         var run = outcome.features().run();

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathways.data.Images;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.NdData;
 import org.pathways.data.Npy;
 import org.pathways.model.Backbones;

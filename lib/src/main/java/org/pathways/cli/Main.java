@@ -1,7 +1,7 @@
 package org.pathways.cli;
 
 import java.io.PrintWriter;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,21 +23,48 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Builds the command line with our error handling: bad input is one line on stderr and exit status 2. */
+    /**
+     * Builds the command line with our error handling: bad input (an unknown option, a value that does not parse, an
+     * {@link InvalidInputException}) is one line on stderr and exit status 2; a file that cannot be read at all (a
+     * disk or permission error) is one line and exit status 1.
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine command = ex.getCommandLine();
+            String name = command.getCommandSpec().qualifiedName(" ").replaceFirst("^pathways ?", "");
+            PrintWriter err = command.getErr();
+            err.println("pathways: error: " + oneLine(ex.getMessage()) + " (see ./pathways " + (name.isEmpty() ? "" : name + " ") + "--help)");
+            err.flush();
+            return 2;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            Throwable t = ex;
-            while (t != null && !(t instanceof InvalidInputException)) t = t.getCause();
             PrintWriter err = commandLine.getErr();
-            if (t != null) {
-                err.println("pathways: error: " + t.getMessage());
+            Throwable bad = cause(ex, InvalidInputException.class);
+            if (bad != null) {
+                err.println("pathways: error: " + oneLine(bad.getMessage()));
                 err.flush();
                 return 2;
+            }
+            Throwable io = cause(ex, java.io.UncheckedIOException.class);
+            if (io != null) {
+                err.println("pathways: error: " + oneLine(io.getMessage()));
+                err.flush();
+                return 1;
             }
             throw ex;
         });
         return cli;
+    }
+
+    private static Throwable cause(Throwable t, Class<? extends Throwable> type) {
+        while (t != null && !type.isInstance(t)) t = t.getCause();
+        return t;
+    }
+
+    /** Messages are meant to be one line; a multi-line one (from a library) is joined. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     public static void main(String[] args) {

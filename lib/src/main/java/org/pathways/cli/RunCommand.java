@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathways.baseline.Baselines;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.LabelledImages;
 import org.pathways.data.SampleVoc;
 import org.pathways.data.VocDataset;
@@ -124,27 +124,40 @@ final class RunCommand implements Runnable {
         @Mixin
         MethodOptions method;
 
-        @Option(names = "--methods", split = ",", description = "Methods (default: all): ours, " + "kmeans-features, ncut-features, ncut-attention, tokencut-features, maskcut-features.")
+        @Option(names = "--methods", split = ",", description = "Methods (default: ours and every baseline): ours, kmeans-features, ncut-features, ncut-attention, "
+                + "tokencut-features, maskcut-features; ncut-features:E or ncut-attention:E with an eigenvector count; "
+                + "ncut-eigenvector-sweep adds both Ncut rows at E = 2, 3, 5, 8, 10, 15, 20, 30 (not in the default run).")
         List<String> methods;
 
-        @Option(names = "--ncut-eigenvectors", defaultValue = "15", description = "Eigenvectors the Ncut + K-means baselines cluster (default: ${DEFAULT-VALUE}, our K; the paper's number is lost).")
-        int ncutEigenvectors;
+        @Option(names = "--ncut-eigenvectors", paramLabel = "E|METHOD=E,...", defaultValue = "15",
+                description = "Eigenvectors the Ncut + K-means baselines cluster: one count for both, or per method, e.g. "
+                        + "ncut-features=10,ncut-attention=20 (default: ${DEFAULT-VALUE} for both, our K; the paper's counts are lost from its text).")
+        String ncutEigenvectors;
+
+        @Option(names = "--baseline-features", defaultValue = "keys", description = "The final-layer features of the feature baselines: keys (the last "
+                + "attention block's keys, heads concatenated: TokenCut's and CutLER's default) or final (the final layer's tokens) (default: ${DEFAULT-VALUE}).")
+        String baselineFeatures;
+
+        @Option(names = "--maskcut-stop-at-rejection", description = "End MaskCut at the first rejected mask; by default it goes on as CutLER's code does.")
+        boolean maskCutStops;
 
         @Option(names = "--out", description = "Run folder (default: results/voc-table1/<backbone>, or results/<dataset>-table1/<backbone>).")
         Path out;
 
         @Override
         public Integer call() throws Exception {
+            List<String> chosen = RegionQuality.expandMethods(methods == null || methods.isEmpty() ? RegionQuality.allMethods() : methods); // before any work
             LabelledImages set = data.open();
             List<String> ids = data.ids(set);
-            List<String> chosen = methods == null || methods.isEmpty() ? RegionQuality.allMethods() : methods;
             PerImage.Options options = method.options();
-            Baselines.Options baseline = Baselines.Options.defaults().withEigenvectors(ncutEigenvectors);
+            Baselines.Options baseline = baselineOptions(ncutEigenvectors, baselineFeatures, maskCutStops);
             Path dir = data.out(out, "table1", source.name());
             JsonObject config = config("per-image", set, source, options);
             config.addProperty("methods", String.join(",", chosen));
-            config.addProperty("ncutEigenvectors", ncutEigenvectors);
-            RegionQuality.checkMethods(chosen); // before any work
+            config.addProperty("baselineFeatures", baseline.features().word());
+            config.addProperty("ncutFeatureEigenvectors", baseline.ncutFeatureEigenvectors());
+            config.addProperty("ncutAttentionEigenvectors", baseline.ncutAttentionEigenvectors());
+            config.addProperty("maskCutStopsAtRejection", baseline.maskCutStopsAtRejection());
             checkModel(source, options);
             try (ResultLog log = ResultLog.open(dir, config, List.of(RegionQuality.PER_IMAGE, RegionQuality.COUNTS))) { // holds the folder while this run writes it
                 System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
@@ -162,6 +175,30 @@ final class RunCommand implements Runnable {
         }
     }
 
+    /** The baselines' settings from the command line: {@code --ncut-eigenvectors 15} or {@code ncut-features=10,ncut-attention=20}. */
+    static Baselines.Options baselineOptions(String eigenvectors, String features, boolean maskCutStops) {
+        Baselines.Options o = Baselines.Options.defaults().withFeatures(Baselines.FeatureSource.named(features)).withMaskCutStoppingAtRejection(maskCutStops);
+        String bad = "--ncut-eigenvectors '" + eigenvectors + "': expected a count (15) or ncut-features=E,ncut-attention=E";
+        try {
+            if (!eigenvectors.contains("=")) return o.withEigenvectors(Integer.parseInt(eigenvectors.strip()));
+            int onFeatures = o.ncutFeatureEigenvectors();
+            int onAttention = o.ncutAttentionEigenvectors();
+            for (String part : eigenvectors.split(",")) {
+                String[] kv = part.split("=", -1);
+                if (kv.length != 2) throw new InvalidInputException(bad);
+                int e = Integer.parseInt(kv[1].strip());
+                switch (kv[0].strip()) {
+                    case Baselines.NCUT_FEATURES -> onFeatures = e;
+                    case Baselines.NCUT_ATTENTION -> onAttention = e;
+                    default -> throw new InvalidInputException(bad);
+                }
+            }
+            return o.withEigenvectors(onFeatures, onAttention);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(bad);
+        }
+    }
+
     @Command(name = "open-vocab", mixinStandardHelpOptions = true,
             description = {"Open-vocabulary semantic segmentation with CLIP (paper App. D.1, Table 6): our regions from CLIP's attentions, "
                     + "MaskCLIP-style value features, prompt-ensembled class embeddings; a region whose best score is below the threshold is background. The backbone is clip-vitb16.",
@@ -176,11 +213,19 @@ final class RunCommand implements Runnable {
         @Mixin
         MethodOptions method;
 
-        @Option(names = "--threshold", defaultValue = "0.7", description = "Regions whose best class score is below it are background (default: ${DEFAULT-VALUE}, the paper's).")
+        @Option(names = "--threshold", defaultValue = "" + OpenVocabSegmentation.Settings.PAPER_THRESHOLD, description = "Regions whose best class score is below it are background (default: ${DEFAULT-VALUE}, the paper's).")
         double threshold;
 
         @Option(names = "--threshold-on", defaultValue = "probability", description = "What the threshold applies to: probability (softmax over the classes of CLIP's logit scale x cosine; our reading of the paper) or cosine (default: ${DEFAULT-VALUE}).")
         String thresholdOn;
+
+        @Option(names = "--templates", defaultValue = OpenVocabulary.DEFAULT_TEMPLATES, description = "Prompt templates averaged per class: clip-80 (CLIP's ImageNet list, "
+                + "GroupViT's full list), clip-7, groupvit-simple (GroupViT's segmentation default, one template) or maskclip-85 (default: ${DEFAULT-VALUE}).")
+        String templates;
+
+        @Option(names = "--class-names", defaultValue = OpenVocabulary.DEFAULT_CLASS_NAMES, description = "How the VOC classes are worded in the prompts: groupvit (table, plant, monitor), "
+                + "maskclip (airplane, dining table, potted plant, tv monitor) or voc (the devkit's words) (default: ${DEFAULT-VALUE}).")
+        String classNames;
 
         @Option(names = "--vocab", paramLabel = "FILE", description = "CLIP vocab.json (default: beside the weights, from fetch-weights.sh).")
         Path vocab;
@@ -200,24 +245,29 @@ final class RunCommand implements Runnable {
                 case "cosine" -> true;
                 default -> throw new InvalidInputException("--threshold-on '" + thresholdOn + "': expected probability or cosine");
             };
+            OpenVocabulary.templates(templates); // refuse an unknown list before any work
+            OpenVocabulary.vocClassNames(classNames);
             LabelledImages set = data.open();
             List<String> ids = data.ids(set);
             PerImage.Options options = method.options();
+            OpenVocabSegmentation.Settings settings = OpenVocabSegmentation.Settings.defaults().withMethod(options)
+                    .withTemplates(templates).withClassNames(classNames).withThreshold(threshold, onCosine);
             ClipTokenizer tokenizer = OpenVocabSegmentation.tokenizer(vocab, merges, source.weights);
             checkModel(source, options);
             Path dir = data.out(out, "open-vocab", source.name());
             JsonObject config = config("open-vocab", set, source, options);
             config.addProperty("threshold", threshold);
             config.addProperty("thresholdOn", thresholdOn);
-            config.addProperty("templates", String.join("|", OpenVocabulary.TEMPLATES));
-            List<String> classes = OpenVocabulary.VOC_PROMPT_NAMES;
+            config.addProperty("templates", templates);
+            config.addProperty("classNames", classNames);
             try (ResultLog log = ResultLog.open(dir, config, List.of(OpenVocabSegmentation.PER_IMAGE, OpenVocabSegmentation.COUNTS))) { // holds the folder while this run writes it
                 System.err.println("open-vocabulary segmentation on " + set.location() + " (" + ids.size() + " images) -> " + dir);
-                String description = set.name() + ", threshold " + threshold + " on the " + thresholdOn + " (the paper's 0.7 does not say on what: our reading)";
+                String description = set.name() + ", " + templates + " templates, " + classNames + " class names, threshold " + threshold + " on the " + thresholdOn
+                        + " (the paper's 0.7 does not say on what: our reading)";
                 ResultLog.Reader tables = () -> OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
                 DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
                         () -> new OpenVocabSegmentation((VitBackbone) source.create(options.graphTopK()), // clip-vitb16, checked above
-                                tokenizer, classes, OpenVocabulary.TEMPLATES, options, threshold, onCosine).writingPredictions(dir.resolve("predictions")),
+                                tokenizer, settings).writingPredictions(dir.resolve("predictions")),
                         System.err, TABLES_EVERY, tables);
                 report(summary, dir);
                 var table = OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);

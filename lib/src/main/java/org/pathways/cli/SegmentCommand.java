@@ -38,15 +38,15 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PerImage.Options options = method.options(); // refuse bad options, then bad files, before any long work
         List<BufferedImage> loaded = new ArrayList<>();
-        for (Path p : images) loaded.add(Images.read(p)); // fail on a bad file before any long work
+        for (Path p : images) loaded.add(Images.read(p));
         java.util.Map<String, Path> byStem = new java.util.HashMap<>();
         for (Path p : images) {
             Path other = byStem.put(stem(p), p);
-            if (other != null) throw new org.pathways.data.InvalidInputException(p + ": same name as " + other + ", both would write " + out.resolve(stem(p)));
+            if (other != null) throw new org.pathways.common.InvalidInputException(p + ": same name as " + other + ", both would write " + out.resolve(stem(p)));
             PerImage.checkWritable(out.resolve(stem(p)), PerImage.SEGMENT_FILES, force); // every folder, before any long work
         }
-        PerImage.Options options = method.options();
         try (Backbone model = source.create(options.graphTopK())) {
             run(model, loaded, options);
         }
@@ -60,7 +60,7 @@ final class SegmentCommand implements Callable<Integer> {
             System.err.println("segment " + images.get(i) + " with " + model.describe());
             PerImage.Outcome outcome = PerImage.segment(loaded.get(i), model, options, new Progress(System.err, "[" + name + "]"));
             Map<String, Object> extra = new LinkedHashMap<>();
-            PerImage.write(outcome, loaded.get(i), images.get(i).toString(), model.name(), options, dir, extra);
+            PerImage.write(outcome, loaded.get(i), images.get(i).toString(), options, dir, extra);
             System.out.printf("%s: %d regions, final loss %.5f, %.1f s -> %s%n", images.get(i), outcome.chosenK(),
                     outcome.features().run().finalLoss(), outcome.seconds().values().stream().mapToDouble(Double::doubleValue).sum(), dir);
         }

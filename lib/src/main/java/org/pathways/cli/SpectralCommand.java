@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathways.affinity.Graph;
 import org.pathways.affinity.GraphFiles;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.NdData;
 import org.pathways.data.Npy;
 import org.pathways.pipeline.PerImage;
@@ -48,9 +48,7 @@ final class SpectralCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Graph> graphs = GraphFiles.readNpz(graphsFile, parseGrid(grid));
         PerImage.Options options = method.options();
-        double[] x = null;
-        int height = 0;
-        int width = 0;
+        PerImage.Start start = null;
         if (init != null) {
             NdData data;
             try {
@@ -61,17 +59,18 @@ final class SpectralCommand implements Callable<Integer> {
             int[] s = data.shape();
             if (!(s.length == 3 || (s.length == 4 && s[0] == 1))) throw new InvalidInputException(init + ": shape " + data.shapeString() + " is not K x h x w");
             int k = s[s.length - 3];
-            height = s[s.length - 2];
-            width = s[s.length - 1];
+            int height = s[s.length - 2];
+            int width = s[s.length - 1];
             checkProbabilities(init, data, k, height * width);
-            x = data.values();
+            start = new PerImage.Start(data.values(), k, height, width);
             options = options.withEigs(k).withParametrisation("direct"); // --init starts the direct parametrisation
         }
         List<String> files = List.of("features.npy", "summary.json", "grad.npy");
         PerImage.checkWritable(out, files, force);
-        if (options.passes() == 0) return gradientOnly(graphs, options, x, height, width);
+        if (options.schedule().passesFor(null) == 0) return gradientOnly(graphs, options, start);
         long t = System.nanoTime();
-        PerImage.Features features = PerImage.optimise(graphs, options, x, height, width, new Progress(System.err, "[spectral]"));
+        Progress progress = new Progress(System.err, "[spectral]");
+        PerImage.Features features = start != null ? PerImage.optimiseFrom(graphs, options, start, progress) : PerImage.optimise(graphs, options, progress);
         Map<String, Double> seconds = new LinkedHashMap<>();
         seconds.put("optimise", (System.nanoTime() - t) / 1e9);
         PerImage.writeFeatures(out, features);
@@ -84,13 +83,15 @@ final class SpectralCommand implements Callable<Integer> {
     }
 
     /** --steps 0: the objective and dL/dX at the start features, in float64. */
-    private int gradientOnly(List<Graph> graphs, PerImage.Options options, double[] x, int height, int width) throws Exception {
+    private int gradientOnly(List<Graph> graphs, PerImage.Options options, PerImage.Start start) throws Exception {
         graphs = PerImage.sparsified(graphs, options.graphTopK());
+        SpectralObjective.Spec spec = SpectralObjective.Spec.of(options.eigs()).withWeights(options.weights()).in(DataType.FLOAT64);
+        if (start != null) spec = spec.onGrid(start.height(), start.width());
         try (NDManager manager = NDManager.newBaseManager();
-             SpectralObjective objective = new SpectralObjective(manager, graphs, options.eigs(), height, width, DataType.FLOAT64, 2, 2)) {
-            double[] start = x;
-            if (start == null) start = PerImage.initialProbabilities(manager, objective, options); // the chosen parametrisation's start
-            SpectralEngine.Gradient g = SpectralEngine.gradientAt(manager, objective, start);
+             SpectralObjective objective = new SpectralObjective(manager, graphs, spec)) {
+            // the given start, or the chosen parametrisation's
+            double[] x = start != null ? start.probabilities() : PerImage.initialProbabilities(manager, objective, options);
+            SpectralEngine.Gradient g = SpectralEngine.gradientAt(manager, objective, x);
             int[] shape = {objective.channels(), objective.featureHeight(), objective.featureWidth()};
             Npy.writeFloat64(out.resolve("grad.npy"), shape, g.dLossDx());
             JsonObject summary = new JsonObject();

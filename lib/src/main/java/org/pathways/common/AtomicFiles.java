@@ -1,4 +1,4 @@
-package org.pathways.data;
+package org.pathways.common;
 
 import java.io.IOException;
 import java.nio.file.Files;

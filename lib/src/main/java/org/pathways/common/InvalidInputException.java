@@ -1,4 +1,4 @@
-package org.pathways.data;
+package org.pathways.common;
 
 /**
  * Bad input from the user (a missing file, a wrong shape, NaN, an unknown name). Its message is one line that

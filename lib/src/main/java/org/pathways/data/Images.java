@@ -1,5 +1,7 @@
 package org.pathways.data;
 
+import org.pathways.common.AtomicFiles;
+import org.pathways.common.InvalidInputException;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -11,18 +13,37 @@ import javax.imageio.ImageIO;
 public final class Images {
     private Images() {}
 
-    /** Reads a PNG, JPEG, BMP or GIF as 8-bit RGB; one-line errors for a missing or unreadable file. */
+    /**
+     * Reads a PNG, JPEG, BMP or GIF as 8-bit RGB.
+     *
+     * @throws InvalidInputException one line for a missing file or content that is not an image (bad data)
+     * @throws java.io.UncheckedIOException when the file cannot be read at all (a disk or permission error: not bad data)
+     */
     public static BufferedImage read(Path file) {
         if (!Files.exists(file)) throw new InvalidInputException(file + ": no such image file");
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) throw new InvalidInputException(file + ": not a readable file");
+        if (!Files.isRegularFile(file)) throw new InvalidInputException(file + ": not a file");
+        byte[] bytes = bytes(file);
         BufferedImage raw;
         try {
-            raw = ImageIO.read(file.toFile());
+            raw = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(file + ": unreadable image (" + e.getMessage() + ")", e);
         }
         if (raw == null) throw new InvalidInputException(file + ": not an image in a format Java can read (PNG, JPEG, BMP, GIF)");
         return toRgb(raw);
+    }
+
+    /**
+     * A file's bytes. Reading is where a disk or permission error shows, and such an error is not the file's content
+     * being bad: it comes out as an {@link java.io.UncheckedIOException}, which stops a data-set run instead of
+     * skipping the image.
+     */
+    static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(file + ": cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
     }
 
     public static BufferedImage toRgb(BufferedImage image) {

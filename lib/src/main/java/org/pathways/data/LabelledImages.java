@@ -1,5 +1,6 @@
 package org.pathways.data;
 
+import org.pathways.common.InvalidInputException;
 import java.awt.image.BufferedImage;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package org.pathways.data;
 
+import org.pathways.common.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package org.pathways.data;
 
+import org.pathways.common.AtomicFiles;
+import org.pathways.common.InvalidInputException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
@@ -63,11 +65,13 @@ public final class VocMasks {
      * round-trip, a resize) would silently become the wrong class.
      *
      * @throws InvalidInputException one line naming the file: missing, not a PNG, unreadable, or not indexed
+     * @throws java.io.UncheckedIOException when the file cannot be read at all (a disk or permission error)
      */
     public static Mask read(Path file) {
         if (!Files.isRegularFile(file)) throw new InvalidInputException(file + ": no such mask file");
+        byte[] bytes = Images.bytes(file); // a disk error is not a bad mask: it stops the run (UncheckedIOException)
         BufferedImage image;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
             if (in == null) throw new InvalidInputException(file + ": unreadable PNG (cannot open the file)");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) throw new InvalidInputException(file + ": unreadable PNG (not an image file)");

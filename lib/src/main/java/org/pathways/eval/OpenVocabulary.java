@@ -1,6 +1,7 @@
 package org.pathways.eval;
 
 import java.util.List;
+import org.pathways.common.InvalidInputException;
 
 /**
  * Open-vocabulary labelling of regions (paper App. D.1, Table 6): a region's feature is the mean of its pixels'
@@ -26,29 +27,68 @@ public final class OpenVocabulary {
         }
     }
 
-    /** Prompt templates averaged per class, as GroupViT and CLIP do (a subset of CLIP's ImageNet ensemble). */
-    public static final List<String> TEMPLATES = List.of(
-            "a photo of a {}.",
-            "a picture of a {}.",
-            "a photo of the {}.",
-            "a photo of one {}.",
-            "a photo of the large {}.",
-            "a photo of the small {}.",
-            "a good photo of a {}.",
-            "a bad photo of the {}.",
-            "a close-up photo of the {}.",
-            "a cropped photo of the {}.",
-            "a bright photo of the {}.",
-            "a dark photo of the {}.",
-            "itap of a {}.",
-            "art of the {}.",
-            "a rendering of the {}.",
-            "there is a {} in the scene.",
-            "this is a photo of a {}.");
+    /**
+     * A published list of prompt templates or class names, read from the resource {@code prompts/<file>.txt} of this
+     * package (its header says where it comes from).
+     *
+     * @param name    the name users type ({@code --templates}, {@code --class-names})
+     * @param source  where the list comes from, one line
+     * @param entries the templates ({@code {}} stands for the class name) or the class names
+     */
+    public record PromptList(String name, String source, List<String> entries) {
+        public PromptList {
+            entries = List.copyOf(entries);
+        }
+    }
 
-    /** The 20 VOC object classes as words CLIP reads (VOC's ids 1..20 in order). */
-    public static final List<String> VOC_PROMPT_NAMES = List.of("aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat",
-            "chair", "cow", "dining table", "dog", "horse", "motorbike", "person", "potted plant", "sheep", "sofa", "train", "tv monitor");
+    /**
+     * Template lists: {@code clip-80} (the default; CLIP's 80 ImageNet templates, which GroupViT ships as its full
+     * list), {@code clip-7} (the 7 CLIP selected), {@code groupvit-simple} ("a photo of a {}.", GroupViT's segmentation
+     * default) and {@code maskclip-85} (MaskCLIP's: the 80 plus 5 scene templates). The paper (App. D.1) averages
+     * "over many different prompts ... as is done in GroupViT": we default to the full list GroupViT ships, since its
+     * segmentation default is a single template.
+     */
+    public static final List<String> TEMPLATE_LISTS = List.of("clip-80", "clip-7", "groupvit-simple", "maskclip-85");
+    public static final String DEFAULT_TEMPLATES = "clip-80";
+
+    /**
+     * VOC class-name lists for the prompts: {@code groupvit} (the default, GroupViT's: "table", "plant", "monitor"),
+     * {@code maskclip} ("airplane", "dining table", "potted plant", "tv monitor") and {@code voc} (the devkit's words,
+     * "diningtable", "pottedplant", "tvmonitor"); VOC's ids 1..20 in order.
+     */
+    public static final List<String> VOC_CLASS_LISTS = List.of("groupvit", "maskclip", "voc");
+    public static final String DEFAULT_CLASS_NAMES = "groupvit";
+
+    /** A template list by name ({@link #TEMPLATE_LISTS}). */
+    public static PromptList templates(String name) {
+        if (!TEMPLATE_LISTS.contains(name)) throw new InvalidInputException("template list '" + name + "': expected one of " + String.join(", ", TEMPLATE_LISTS));
+        return read(name, name);
+    }
+
+    /** The 20 VOC class names by list name ({@link #VOC_CLASS_LISTS}). */
+    public static PromptList vocClassNames(String name) {
+        if (!VOC_CLASS_LISTS.contains(name)) throw new InvalidInputException("class-name list '" + name + "': expected one of " + String.join(", ", VOC_CLASS_LISTS));
+        if (name.equals("voc")) {
+            return new PromptList("voc", "the VOC 2012 devkit's class names (VocDataset.CLASSES)", org.pathways.data.VocDataset.CLASSES.subList(1, 21));
+        }
+        return read(name, "voc-" + name);
+    }
+
+    private static PromptList read(String name, String file) {
+        String resource = "prompts/" + file + ".txt";
+        try (java.io.InputStream in = OpenVocabulary.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("missing resource " + resource);
+            StringBuilder source = new StringBuilder();
+            List<String> entries = new java.util.ArrayList<>();
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("# ")) source.append(source.length() == 0 ? "" : " ").append(line.substring(2).strip());
+                else if (!line.isEmpty()) entries.add(line);
+            }
+            return new PromptList(name, source.toString(), entries);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read resource " + resource, e);
+        }
+    }
 
     private OpenVocabulary() {}
 

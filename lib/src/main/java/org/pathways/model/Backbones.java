@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.List;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /** The backbones users can name on the command line and in notebooks. */
 public final class Backbones {

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /**
  * CLIP (Hugging Face {@code CLIPModel} layout): the image tower and the text tower with their projections into the
@@ -24,13 +24,28 @@ import org.pathways.data.InvalidInputException;
  * and quick_gelu -> last hidden state (not post-normed) -> {@code post_layernorm} of the CLS token (pooled) ->
  * visual projection (image_embeds). Taps: {@code embed}, {@code pos_embed}, {@code pre_norm},
  * {@code blocks.i.attn.q|k|v|logits|probs|patch_probs}, {@code blocks.i.out}, {@code final}, {@code pooled},
- * {@code image_embeds}.
+ * {@code image_embeds}, and MaskCLIP's dense features {@link #DENSE_EMBEDS} and {@link #DENSE_EMBEDS_VALUE_ONLY}.
  *
  * <p>Text tower: token + position embeddings -> causal, padding-masked blocks -> final layer norm -> the EOS
  * token's state (pooled) -> text projection. Taps: {@code text.embed}, {@code text.blocks.i.attn.*},
  * {@code text.blocks.i.out}, {@code text.final}, {@code text.pooled}, {@code text_embeds}.
  */
 public final class Clip implements ImageTower {
+
+    /**
+     * Tap: MaskCLIP's dense features (Zhou et al., ECCV 2022; the paper's App. D.1 takes its pixel features "similar
+     * to MaskCLIP"), (1, h*w, projectionDim), CLS dropped. MaskCLIP runs the last block with the attention replaced
+     * by the identity (mmseg/models/backbones/vit.py, TransformerEncoderLayer.forward with return_qkv, at commit
+     * 245d31f of github.com/chongzhou96/MaskCLIP): v = out_proj(v_proj(ln1(x))); v = v + x; v = v + mlp(ln2(v)); then the
+     * final norm (post_layernorm) and the visual projection (its MaskClipHead's 1x1 {@code proj}).
+     */
+    public static final String DENSE_EMBEDS = "dense_embeds";
+
+    /**
+     * Tap: the value-only variant, (1, h*w, projectionDim): post_layernorm(out_proj(v_proj(ln1(x)))) through the visual
+     * projection, without MaskCLIP's residual and MLP (what Pathways used before it followed MaskCLIP's chain).
+     */
+    public static final String DENSE_EMBEDS_VALUE_ONLY = "dense_embeds_value_only";
 
     /** One tower's sizes. */
     public record Tower(int dim, int depth, int heads, int hidden, double layerNormEps) {}
@@ -150,6 +165,11 @@ public final class Clip implements ImageTower {
         return config.patch();
     }
 
+    @Override
+    public int depth() {
+        return config.vision().depth();
+    }
+
     /** The image tower, as {@link ImageTower}: {@link #encodeImage}. */
     @Override
     public void forward(NDArray image, Taps taps) {
@@ -182,26 +202,6 @@ public final class Clip implements ImageTower {
             }
         }
         return out;
-    }
-
-    /**
-     * MaskCLIP's dense features (Zhou et al., ECCV 2022, as the paper's App. D.1 uses them): the last layer's value
-     * vectors (tap {@code blocks.<last>.attn.v}, shape (1, heads, 1 + h*w, d)) through that layer's output
-     * projection, the post-layernorm and the visual projection, skipping the residual and the MLP; so every patch
-     * gets a vector in the joint image-text space. Returns (h*w) x projectionDim values, row-major, CLS dropped.
-     */
-    public float[] denseEmbeddings(NDArray lastValues) {
-        Shape s = lastValues.getShape();
-        int last = config.vision().depth() - 1;
-        String w = "vision_model.encoder.layers." + last + ".";
-        try (NDManager scope = manager.newSubManager()) {
-            scope.tempAttachAll(weights.values().toArray(new NDArray[0]));
-            NDArray v = lastValues.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3)); // (1, T, dim)
-            NDArray x = Layers.linear(weights, v, w + "self_attn.out_proj");
-            x = Layers.layerNorm(weights, x, "vision_model.post_layernorm", config.vision().layerNormEps());
-            x = Layers.linear(weights, x, "visual_projection");
-            return x.get(":, 1:, :").toFloatArray();
-        }
     }
 
     /**
@@ -263,8 +263,12 @@ public final class Clip implements ImageTower {
             taps.offer("embed", x);
             x = Layers.layerNorm(weights, x, "vision_model.pre_layrnorm", config.vision().layerNormEps());
             taps.offer("pre_norm", x);
-            x = encoder(scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps);
+            int last = config.vision().depth() - 1;
+            x = encoder(scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps, 0, last);
+            NDArray lastInput = x; // the tokens entering the last block, for MaskCLIP's dense features
+            x = encoder(scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps, last, last + 1);
             taps.offer("final", x);
+            if (taps.wants(DENSE_EMBEDS) || taps.wants(DENSE_EMBEDS_VALUE_ONLY)) denseEmbeddings(lastInput, taps);
             NDArray pooled = Layers.layerNorm(weights, x.get(":, 0, :"), "vision_model.post_layernorm", config.vision().layerNormEps());
             taps.offer("pooled", pooled);
             taps.offer("image_embeds", Layers.linear(weights, pooled, "visual_projection"));
@@ -304,7 +308,7 @@ public final class Clip implements ImageTower {
                     .add(weights.get("text_model.embeddings.position_embedding.weight").get("0:" + length));
             taps.offer("text.embed", x);
             NDArray additive = scope.create(mask, new Shape(batch, 1, length, length));
-            x = encoder(scope, x, "text_model.encoder.layers.", "text.blocks.", config.text(), additive, taps);
+            x = encoder(scope, x, "text_model.encoder.layers.", "text.blocks.", config.text(), additive, taps, 0, config.text().depth());
             x = Layers.layerNorm(weights, x, "text_model.final_layer_norm", config.text().layerNormEps());
             taps.offer("text.final", x);
             NDArray[] rows = new NDArray[batch];
@@ -316,9 +320,36 @@ public final class Clip implements ImageTower {
         }
     }
 
-    private NDArray encoder(NDManager scope, NDArray x, String weightPrefix, String tapPrefix, Tower tower, NDArray mask, Taps taps) {
+    /** MaskCLIP's chain and the value-only variant from the tokens entering the last block (see the taps' comments). */
+    private void denseEmbeddings(NDArray lastInput, Taps taps) {
+        String w = "vision_model.encoder.layers." + (config.vision().depth() - 1) + ".";
+        double eps = config.vision().layerNormEps();
+        NDArray values = Layers.linear(weights, Layers.linear(weights, Layers.layerNorm(weights, lastInput, w + "layer_norm1", eps), w + "self_attn.v_proj"),
+                w + "self_attn.out_proj");                                                     // out_proj(v_proj(ln1(x)))
+        if (taps.wants(DENSE_EMBEDS)) {
+            NDArray v = values.add(lastInput);
+            v = v.add(mlp(v, w, config.vision()));
+            taps.offer(DENSE_EMBEDS, jointSpacePatches(v));
+        }
+        if (taps.wants(DENSE_EMBEDS_VALUE_ONLY)) taps.offer(DENSE_EMBEDS_VALUE_ONLY, jointSpacePatches(values));
+    }
+
+    /** post_layernorm, visual projection, CLS dropped: (1, T, dim) -> (1, T - 1, projectionDim). */
+    private NDArray jointSpacePatches(NDArray tokens) {
+        NDArray x = Layers.layerNorm(weights, tokens, "vision_model.post_layernorm", config.vision().layerNormEps());
+        return Layers.linear(weights, x, "visual_projection").get(":, 1:, :");
+    }
+
+    /** A block's feed-forward branch on its input: fc2(quick_gelu(fc1(ln2(x)))). */
+    private NDArray mlp(NDArray x, String w, Tower tower) {
+        NDArray h = Layers.quickGelu(Layers.linear(weights, Layers.layerNorm(weights, x, w + "layer_norm2", tower.layerNormEps()), w + "mlp.fc1"));
+        return Layers.linear(weights, h, w + "mlp.fc2");
+    }
+
+    /** Blocks {@code from} .. {@code to - 1} of a tower. */
+    private NDArray encoder(NDManager scope, NDArray x, String weightPrefix, String tapPrefix, Tower tower, NDArray mask, Taps taps, int from, int to) {
         taps.keepAll();
-        for (int i = 0; i < tower.depth(); i++) {
+        for (int i = from; i < to; i++) {
             String w = weightPrefix + i + ".";
             String tap = tapPrefix + i;
             x = Layers.stage(scope, x, taps, in -> { // each layer's intermediates are freed when it ends
@@ -328,8 +359,7 @@ public final class Clip implements ImageTower {
                 NDArray v = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.v_proj"), tower.heads());
                 NDArray attended = Layers.attention(q, k, v, mask, tap + ".attn", taps);
                 NDArray out = in.add(Layers.linear(weights, attended, w + "self_attn.out_proj"));
-                NDArray m = Layers.quickGelu(Layers.linear(weights, Layers.layerNorm(weights, out, w + "layer_norm2", tower.layerNormEps()), w + "mlp.fc1"));
-                out = out.add(Layers.linear(weights, m, w + "mlp.fc2"));
+                out = out.add(mlp(out, w, tower));
                 taps.offer(tap + ".out", out);
                 return out;
             });

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /**
  * CLIP's byte-level BPE tokenizer (OpenAI's simple_tokenizer, as Hugging Face's CLIPTokenizer): lower-case,

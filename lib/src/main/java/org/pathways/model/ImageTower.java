@@ -8,6 +8,9 @@ public interface ImageTower extends AutoCloseable {
 
     int patch();
 
+    /** The number of transformer blocks (the last is {@code depth() - 1}). */
+    int depth();
+
     /** Normalises an RGB image in [0, 1] (1, 3, H, W) with the model's mean and standard deviation. */
     NDArray normalise(NDArray rgb01);
 

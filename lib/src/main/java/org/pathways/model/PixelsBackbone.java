@@ -8,8 +8,9 @@ import org.pathways.affinity.Graph;
 import org.pathways.data.Images;
 
 /**
- * The weight-free backbone: layer-distributed graphs built from the image itself, the classical baseline of this
- * method (bilateral / colour affinities at several scales, as in Normalized Cuts). At each resolution (short side
+ * The weight-free backbone: layer-distributed graphs built from the image itself, a classical stand-in that is not
+ * part of the paper (bilateral / colour affinities at several scales, in the spirit of Normalized Cuts), so that the
+ * method can be run and taught without downloading a model. At each resolution (short side
  * 8, 16, 32 and 64 cells by default) every cell gets its mean CIELAB colour and its position (in units of the short
  * side); each "head" is a dense row-stochastic affinity
  * {@code A_ij ∝ exp(-|lab_i - lab_j|^2 / 2 sc^2 - |p_i - p_j|^2 / 2 sp^2)} with its own bandwidths: by default a
@@ -45,9 +46,6 @@ public final class PixelsBackbone implements Backbone {
     /** The baselines' graph is the finest with at most this many nodes, about a ViT's patch grid at 448. */
     public static final int FINAL_LAYER_NODES = 1100;
 
-    private BufferedImage lastImage; // the last image's final layer, made with its graphs
-    private FinalLayer lastFinal;
-
     public PixelsBackbone(Config config) {
         this.config = config;
     }
@@ -76,7 +74,7 @@ public final class PixelsBackbone implements Backbone {
     }
 
     @Override
-    public List<Graph> graphs(BufferedImage image) {
+    public Graphs graphs(BufferedImage image) {
         double[][] lab = Images.lab(image);
         int height = image.getHeight();
         int width = image.getWidth();
@@ -91,9 +89,7 @@ public final class PixelsBackbone implements Backbone {
         }
         Graph baselineGraph = graphs.get(0);
         for (Graph g : graphs) if (g.nodes() <= FINAL_LAYER_NODES) baselineGraph = g;
-        lastImage = image;
-        lastFinal = finalLayerAt(integral, height, width, baselineGraph);
-        return graphs;
+        return new Graphs(name(), describe(), height, width, graphs, finalLayerAt(integral, height, width, baselineGraph), java.util.Map.of());
     }
 
     /** Mean CIELAB colour and centre position (in short-side units) of every cell of a rows x cols grid. */
@@ -121,16 +117,11 @@ public final class PixelsBackbone implements Backbone {
 
     /**
      * The baselines' "final layer" for this weight-free backbone: the finest graph of at most
-     * {@link #FINAL_LAYER_NODES} nodes (exact eigen-solvers are cubic in it), and as features each
-     * cell's colour and position scaled like the bilateral head (colour / sigma_c, position / sigma_p), centred so
-     * that cosine similarity compares deviations from the image mean.
+     * {@link #FINAL_LAYER_NODES} nodes (exact eigen-solvers are cubic in it), its heads averaged as the final
+     * attention, and as features each cell's colour and position scaled like the bilateral head (colour / sigma_c,
+     * position / sigma_p), centred so that cosine similarity compares deviations from the image mean. It has no keys:
+     * these features serve the baselines whichever features they are asked for.
      */
-    @Override
-    public FinalLayer finalLayer(BufferedImage image) {
-        if (image != lastImage) graphs(image);
-        return lastFinal;
-    }
-
     private FinalLayer finalLayerAt(double[][] integral, int height, int width, Graph finest) {
         Cells cells = cells(integral, height, width, finest.height(), finest.width());
         Head last = config.heads().get(config.heads().size() - 1);
@@ -144,7 +135,11 @@ public final class PixelsBackbone implements Backbone {
             for (int c = 0; c < 5; c++) mean[c] += features[i][c] / n;
         }
         for (double[] f : features) for (int c = 0; c < 5; c++) f[c] -= mean[c];
-        return new FinalLayer(finest.height(), finest.width(), features, finest);
+        double[][] headMean = finest.headMean();
+        double[] flat = new double[n * n];
+        for (int i = 0; i < n; i++) System.arraycopy(headMean[i], 0, flat, i * n, n);
+        Graph attention = Graph.ofDoubles(finest.name() + ".head_mean", 1, finest.height(), finest.width(), flat);
+        return new FinalLayer(finest.height(), finest.width(), features, null, attention);
     }
 
     private Graph graphAt(double[][] integral, int height, int width, int rows, int cols) {

@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /**
  * Reads a {@code .safetensors} checkpoint: an 8-byte little-endian header length, a JSON header of
@@ -177,6 +177,6 @@ public final class SafeTensors {
         out.put(headerBytes);
         for (int i = headerBytes.length; i < padded; i++) out.put((byte) ' ');
         for (Tensor t : tensors.values()) for (float v : t.values()) out.putFloat(v);
-        org.pathways.data.AtomicFiles.write(file, tmp -> Files.write(tmp, out.array()));
+        org.pathways.common.AtomicFiles.write(file, tmp -> Files.write(tmp, out.array()));
     }
 }

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.pathways.data.AtomicFiles;
+import org.pathways.common.AtomicFiles;
 
 /**
  * Small random-weight models in the real file formats, for trying the pipelines offline (notebooks, tests): their

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /**
  * A Vision Transformer (DINO, MAE: the timm / original layout) with named taps, read top to bottom like timm's
@@ -175,6 +175,11 @@ public final class VisionTransformer implements ImageTower {
     @Override
     public int patch() {
         return config.patch();
+    }
+
+    @Override
+    public int depth() {
+        return config.depth();
     }
 
     /**

@@ -7,12 +7,13 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.pathways.affinity.Graph;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
+import org.pathways.data.NdData;
 
 /**
  * A ViT as a backbone: every head of every layer's patch attention ({@code blocks.i.attn.patch_probs}, the authors'
@@ -24,6 +25,10 @@ import org.pathways.data.InvalidInputException;
  *
  * <p>MAE in the paper (App. B.1) runs at 224 x 224 and its queries and keys are upsampled (bicubic) to the grid of
  * the other backbones before the attention is formed; {@link #withQueryKeyUpsampling(int)} does that.
+ *
+ * <p>The {@code with*} methods return a new backbone; a backbone loads its model on first use, so one that is never
+ * used (an original left behind by {@code with*}) holds nothing. One forward pass gives everything a caller needs for
+ * an image in one {@link Backbone.Graphs}.
  */
 public final class VitBackbone implements Backbone {
     /** How the image is resized before the ViT. */
@@ -40,59 +45,68 @@ public final class VitBackbone implements Backbone {
         }
     }
 
+    /**
+     * @param resize        how the image is resized
+     * @param modelInput    &gt; 0: run the model at modelInput x modelInput and upsample q and k to the resize grid
+     * @param graphTopK     &gt; 0: keep each row's k largest affinities, sparsely, as soon as a layer's graph is made
+     * @param extraTaps     further taps returned as {@link Backbone.Graphs#extras()} (e.g. CLIP's dense embeddings)
+     */
+    public record Settings(Resize resize, int modelInput, int graphTopK, List<String> extraTaps) {
+        public Settings {
+            extraTaps = List.copyOf(extraTaps);
+        }
+    }
+
     private final String name;
     private final int patch;
     private final Path weights;
-    private final Resize resize;
+    private final Settings settings;
     private final Function<NDManager, ImageTower> loader;
-    private final NDManager manager = NDManager.newBaseManager();
+    private NDManager manager; // made with the model, on first use: a backbone never used holds nothing to free
     private ImageTower model;
-    private int modelInput; // > 0: run the model at modelInput x modelInput, upsample q and k to the paper grid
-    private int topK;       // > 0: keep each row's topK affinities, sparsely, as soon as a layer's graph is made
-    private List<String> extraTaps = List.of();
-    private BiConsumer<ImageTower, Map<String, NDArray>> extraReader;
-    private BufferedImage lastImage;    // the image whose final layer is cached
-    private FinalLayer lastFinal;
 
     /** @param loader loads the model (once, on first use) into the given manager */
     public VitBackbone(String name, int patch, Path weights, Resize resize, Function<NDManager, ImageTower> loader) {
+        this(name, patch, weights, new Settings(resize, 0, 0, List.of()), loader);
+    }
+
+    private VitBackbone(String name, int patch, Path weights, Settings settings, Function<NDManager, ImageTower> loader) {
         this.name = name;
         this.patch = patch;
         this.weights = weights;
-        this.resize = resize;
+        this.settings = settings;
         this.loader = loader;
         if (!Files.isRegularFile(weights)) {
-            manager.close();
             throw new InvalidInputException(weights + ": no weights for " + name + "; run data-scripts/fetch-weights.sh "
                     + name + " or pass --weights FILE");
         }
     }
 
-    /** Runs the model on a square {@code side} x {@code side} input and upsamples its queries and keys (MAE, paper). */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** A copy that runs the model on a square {@code side} x {@code side} input and upsamples its queries and keys (MAE, paper). */
     public VitBackbone withQueryKeyUpsampling(int side) {
-        this.modelInput = side;
-        return this;
+        return new VitBackbone(name, patch, weights, new Settings(settings.resize(), side, settings.graphTopK(), settings.extraTaps()), loader);
     }
 
-    /** Sparsifies every layer's graph to its rows' k largest entries as it is made (peak memory: one dense layer). */
+    /** A copy that sparsifies every layer's graph to its rows' k largest entries as it is made (peak memory: one dense layer). */
     public VitBackbone withGraphTopK(int k) {
-        this.topK = k;
-        return this;
+        return new VitBackbone(name, patch, weights, new Settings(settings.resize(), settings.modelInput(), k, settings.extraTaps()), loader);
     }
 
-    /**
-     * Also captures {@code patterns} on every forward pass of {@link #graphs} and hands them, with the model, to
-     * {@code reader} while they are alive (e.g. CLIP's last value vectors for MaskCLIP-style dense features).
-     */
-    public VitBackbone onForward(List<String> patterns, BiConsumer<ImageTower, Map<String, NDArray>> reader) {
-        this.extraTaps = List.copyOf(patterns);
-        this.extraReader = reader;
-        return this;
+    /** A copy that also returns these taps of every forward pass in {@link Backbone.Graphs#extras()}. */
+    public VitBackbone withExtraTaps(List<String> taps) {
+        return new VitBackbone(name, patch, weights, new Settings(settings.resize(), settings.modelInput(), settings.graphTopK(), taps), loader);
     }
 
     /** The loaded model (loads it on first use). */
     public ImageTower tower() {
-        if (model == null) model = loader.apply(manager);
+        if (model == null) {
+            if (manager == null) manager = NDManager.newBaseManager();
+            model = loader.apply(manager);
+        }
         return model;
     }
 
@@ -115,14 +129,17 @@ public final class VitBackbone implements Backbone {
 
     @Override
     public String describe() {
+        Resize resize = settings.resize();
         return name + ": patch attention of every head of every layer, "
                 + (resize.square ? resize.side + "x" + resize.side + " input (authors' code)" : "short side " + resize.side + " (paper)")
+                + (settings.modelInput() > 0 ? ", model run at " + settings.modelInput() + "x" + settings.modelInput() + " with q and k upsampled" : "")
+                + (settings.graphTopK() > 0 ? ", top-" + settings.graphTopK() + " sparse graphs" : "")
                 + ", weights " + weights;
     }
 
     /** The model input size (height, width) for an image, whole patches. */
     public int[] inputSize(int height, int width) {
-        return inputSize(resize, patch, height, width);
+        return inputSize(settings.resize(), patch, height, width);
     }
 
     /** The model input size (height, width) for an image under a resize mode, whole patches. */
@@ -135,67 +152,78 @@ public final class VitBackbone implements Backbone {
     }
 
     @Override
-    public FinalLayer finalLayer(BufferedImage image) {
-        if (image != lastImage || lastFinal == null) graphs(image);
-        return lastFinal;
-    }
-
-    @Override
-    public List<Graph> graphs(BufferedImage image) {
-        tower();
+    public Graphs graphs(BufferedImage image) {
+        ImageTower tower = tower();
         int[] grid = inputSize(image.getHeight(), image.getWidth());
         int h0 = grid[0] / patch;
         int w0 = grid[1] / patch;
-        int[] size = modelInput > 0 ? new int[] {modelInput, modelInput} : grid;
+        boolean upsampled = settings.modelInput() > 0;
+        int[] size = upsampled ? new int[] {settings.modelInput(), settings.modelInput()} : grid;
+        int h = size[0] / patch;
+        int w = size[1] / patch;
+        String lastBlock = "blocks." + (tower.depth() - 1) + ".attn.";
         BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true); // bilinear
         List<Graph> graphs = new ArrayList<>();
+        Graph[] finalAttention = new Graph[1];
         try (NDManager scope = manager.newSubManager()) {
-            NDArray input = model.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1])));
-            List<String> patterns = new ArrayList<>(modelInput > 0 ? List.of("blocks.*.attn.q", "blocks.*.attn.k") : List.of());
+            NDArray input = tower.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1])));
+            List<String> patterns = new ArrayList<>(upsampled ? List.of("blocks.*.attn.q", "blocks.*.attn.k") : List.of(lastBlock + "k"));
             patterns.add("final");
-            patterns.addAll(extraTaps);
+            patterns.addAll(settings.extraTaps());
             Taps taps = new Taps(scope, patterns.toArray(new String[0]));
-            if (modelInput == 0) { // each layer becomes a graph inside its stage and its tensor is freed there: one dense layer at a time
-                taps.consume("blocks.*.attn.patch_probs", (name, probs) -> graphs.add(graph(name, probs, h0, w0)));
+            if (!upsampled) { // each layer becomes a graph inside its stage and its tensor is freed there: one dense layer at a time
+                taps.consume("blocks.*.attn.patch_probs", (tap, probs) -> {
+                    graphs.add(graph(tap, probs, h0, w0));
+                    if (tap.startsWith(lastBlock)) finalAttention[0] = headMean(tap, probs, h0, w0);
+                });
             }
-            model.forward(input, taps);
-            NDArray finalTokens = taps.captured().remove("final");
-            double[][] finalFeatures = patchFeatures(finalTokens, size[0] / patch, size[1] / patch, h0, w0);
-            if (extraReader != null) {
-                Map<String, NDArray> extras = new java.util.LinkedHashMap<>();
-                for (String name : List.copyOf(taps.captured().keySet())) {
-                    if (extraTaps.stream().anyMatch(p -> Taps.matches(p, name))) extras.put(name, taps.captured().remove(name));
-                }
-                extraReader.accept(model, extras);
-            }
-            if (modelInput > 0) {
-                Map<String, NDArray> qk = taps.captured();
-                for (int layer = 0; qk.containsKey("blocks." + layer + ".attn.q"); layer++) {
-                    NDArray probs = upsampledPatchAttention(scope, qk.get("blocks." + layer + ".attn.q"), qk.get("blocks." + layer + ".attn.k"),
-                            size[0] / patch, size[1] / patch, h0, w0);
-                    graphs.add(graph("blocks." + layer + ".attn.patch_probs", probs, h0, w0));
+            tower.forward(input, taps);
+            Map<String, NDArray> captured = taps.captured();
+            if (upsampled) {
+                for (int layer = 0; layer < tower.depth(); layer++) {
+                    String b = "blocks." + layer + ".attn.";
+                    NDArray probs = upsampledPatchAttention(scope, captured.get(b + "q"), captured.get(b + "k"), h, w, h0, w0);
+                    graphs.add(graph(b + "patch_probs", probs, h0, w0));
+                    if (layer == tower.depth() - 1) finalAttention[0] = headMean(b + "patch_probs", probs, h0, w0);
                 }
             }
-            lastImage = image;
-            lastFinal = new FinalLayer(h0, w0, finalFeatures, graphs.get(graphs.size() - 1));
+            double[][] tokens = patchRows(captured.get("final"), h, w, h0, w0);
+            double[][] keys = patchRows(headsConcatenated(captured.get(lastBlock + "k")), h, w, h0, w0);
+            Map<String, NdData> extras = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : captured.entrySet()) {
+                if (settings.extraTaps().stream().anyMatch(p -> Taps.matches(p, e.getKey()))) extras.put(e.getKey(), ndData(e.getValue()));
+            }
+            return new Graphs(name, describe(), image.getHeight(), image.getWidth(), graphs,
+                    new FinalLayer(h0, w0, tokens, keys, finalAttention[0]), extras);
         }
-        return graphs;
     }
 
     /** A layer's attention (1, heads, N, N) as a graph; with top-k, libtorch selects each row's k largest entries. */
-    private Graph graph(String name, NDArray probs, int h0, int w0) {
+    private Graph graph(String tap, NDArray probs, int h0, int w0) {
         int heads = (int) probs.getShape().get(1);
         int n = h0 * w0;
-        if (topK <= 0 || topK >= n) return Graph.ofFloats(name, heads, h0, w0, probs.toFloatArray());
+        int topK = settings.graphTopK();
+        if (topK <= 0 || topK >= n) return Graph.ofFloats(tap, heads, h0, w0, probs.toFloatArray());
         ai.djl.ndarray.NDList top = probs.topK(topK, -1, true, true);
         long[] columns = top.get(1).toLongArray();
         int[] cols = new int[columns.length];
         for (int i = 0; i < cols.length; i++) cols[i] = (int) columns[i];
-        return Graph.ofTopK(name, heads, h0, w0, topK, cols, top.get(0).toFloatArray());
+        return Graph.ofTopK(tap, heads, h0, w0, topK, cols, top.get(0).toFloatArray());
     }
 
-    /** The final tokens' patch part (CLS dropped) as N x d rows, resampled to the graph grid when the model ran smaller. */
-    private static double[][] patchFeatures(NDArray tokens, int h, int w, int h0, int w0) {
+    /** The mean over heads of a layer's attention (1, heads, N, N), dense: the final attention of the baselines. */
+    private static Graph headMean(String tap, NDArray probs, int h0, int w0) {
+        return Graph.ofFloats(tap + ".head_mean", 1, h0, w0, probs.mean(new int[] {1}).toFloatArray());
+    }
+
+    /** (1, heads, T, d) -> (1, T, heads * d): each token's heads side by side, as TokenCut and CutLER take the keys. */
+    private static NDArray headsConcatenated(NDArray perHead) {
+        Shape s = perHead.getShape();
+        return perHead.transpose(0, 2, 1, 3).reshape(1, s.get(2), s.get(1) * s.get(3));
+    }
+
+    /** The patch part (CLS dropped) of tokens (1, T, D) as N x D rows, resampled to the graph grid when the model ran smaller. */
+    private static double[][] patchRows(NDArray tokens, int h, int w, int h0, int w0) {
         float[] all = tokens.toFloatArray();
         int d = (int) tokens.getShape().get(2);
         int n0 = h0 * w0;
@@ -209,6 +237,16 @@ public final class VitBackbone implements Backbone {
         double[] up = PositionalEmbedding.resample(grid, d, h, w, h0, w0, PositionalEmbedding.Mode.SIZE);
         for (int p = 0; p < n0; p++) for (int c = 0; c < d; c++) out[p][c] = up[c * n0 + p];
         return out;
+    }
+
+    private static NdData ndData(NDArray a) {
+        long[] s = a.getShape().getShape();
+        int[] shape = new int[s.length];
+        for (int i = 0; i < s.length; i++) shape[i] = (int) s[i];
+        float[] f = a.toFloatArray();
+        double[] values = new double[f.length];
+        for (int i = 0; i < f.length; i++) values[i] = f[i];
+        return NdData.float32(shape, values);
     }
 
     /**
@@ -259,6 +297,8 @@ public final class VitBackbone implements Backbone {
     @Override
     public void close() {
         if (model != null) model.close();
-        manager.close();
+        if (manager != null) manager.close();
+        model = null;
+        manager = null;
     }
 }

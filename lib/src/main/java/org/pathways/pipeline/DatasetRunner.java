@@ -10,13 +10,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.LabelledImages;
 
 /**
  * Runs an experiment over a data set image by image into a {@link ResultLog}: images already done are passed over,
- * an image whose files are bad is reported on one line and recorded as skipped, progress shows the pace and the ETA.
- * With {@code jobs > 1} each worker has its own {@link ImageJob} (its own model), since models cache per image.
+ * an image whose files are bad (an {@link InvalidInputException} from the data set) is reported on one line and
+ * recorded as skipped, and tried again by the next run on the folder; any other failure (a disk error, a bug, an
+ * option the model refuses) stops the run. Progress shows the pace and the ETA. With {@code jobs > 1} each worker
+ * has its own {@link ImageJob} (its own model). Jobs are closed only after every worker has finished its image, so a
+ * model is never freed under a running native call.
  */
 public final class DatasetRunner {
     /** What one image produced: rows per table, and a few words for the progress line. */
@@ -32,6 +35,12 @@ public final class DatasetRunner {
 
     /** How the run went. */
     public record Summary(int processed, int skipped, int alreadyDone, double seconds) {}
+
+    /**
+     * For tests of the resume guarantee ({@code -Dpathways.testing.pauseAfter=N}): after recording its N-th image the
+     * run waits until it is killed, so a test can kill it part-way at a known point instead of racing it.
+     */
+    private static final int PAUSE_AFTER = Integer.getInteger("pathways.testing.pauseAfter", 0);
 
     private DatasetRunner() {}
 
@@ -65,32 +74,43 @@ public final class DatasetRunner {
             created.add(job);
             return job;
         });
+        List<Future<?>> futures = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            List<Future<?>> futures = new ArrayList<>();
             for (String id : todo) {
                 futures.add(pool.submit(() -> {
-                    ImageJob job = perThread.get();
-                    long t0 = System.nanoTime();
-                    String note = null;
-                    LabelledImages.LabelledImage sample = null;
+                    if (failed.get()) return null; // another image failed: the run is stopping
                     try {
-                        sample = data.load(id);
-                    } catch (InvalidInputException e) { // a bad file is this image's problem; anything else stops the run
-                        log.skip(id, e.getMessage());
-                        skipped.incrementAndGet();
-                        note = "skipped: " + e.getMessage();
-                    }
-                    if (sample != null) {
-                        Outcome outcome = job.process(sample);
-                        log.record(id, outcome.rows());
-                        note = outcome.note();
-                    }
-                    int n = finished.incrementAndGet();
-                    double elapsed = (System.nanoTime() - start) / 1e9;
-                    double eta = elapsed / n * (todo.size() - n);
-                    if (every > 0 && interim != null && n % every == 0 && n < todo.size()) log.whileQuiet(interim);
-                    synchronized (progress) {
-                        progress.printf("[%d/%d] %s %.1fs  %s  | RSS %s  ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, memory(), duration(eta));
+                        ImageJob job = perThread.get();
+                        long t0 = System.nanoTime();
+                        String note;
+                        LabelledImages.LabelledImage sample = null;
+                        try {
+                            sample = data.load(id);
+                            note = null;
+                        } catch (InvalidInputException e) { // a bad file is this image's problem; anything else stops the run
+                            log.skip(id, e.getMessage());
+                            skipped.incrementAndGet();
+                            note = "skipped: " + e.getMessage();
+                        }
+                        if (sample != null) {
+                            Outcome outcome = job.process(sample);
+                            log.record(id, outcome.rows());
+                            note = outcome.note();
+                        }
+                        int n = finished.incrementAndGet();
+                        if (PAUSE_AFTER > 0 && n >= PAUSE_AFTER) {
+                            while (true) Thread.sleep(60_000); // until killed (see PAUSE_AFTER)
+                        }
+                        double elapsed = (System.nanoTime() - start) / 1e9;
+                        double eta = elapsed / n * (todo.size() - n);
+                        if (every > 0 && interim != null && n % every == 0 && n < todo.size()) log.whileQuiet(interim);
+                        synchronized (progress) {
+                            progress.printf("[%d/%d] %s %.1fs  %s  | RSS %s  ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, memory(), duration(eta));
+                        }
+                    } catch (Exception | Error e) {
+                        failed.set(true);
+                        throw e;
                     }
                     return null;
                 }));
@@ -106,8 +126,11 @@ public final class DatasetRunner {
                 }
             }
         } finally {
-            pool.shutdownNow();
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // a worker may still be in a forward pass: close models after
+            for (Future<?> f : futures) f.cancel(false); // images not started yet are dropped; running ones finish
+            pool.shutdown();
+            while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                progress.println("waiting for the images in progress to finish before the models are closed...");
+            }
             for (ImageJob j : created) j.close();
         }
         log.sortTables();

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pathways.data.AtomicFiles;
+import org.pathways.common.AtomicFiles;
 import org.pathways.data.Images;
 import org.pathways.eval.IouCounts;
 import org.pathways.eval.PaperFigures;
@@ -30,6 +30,17 @@ public final class OpenVocabTable {
         return ScoreRows.sum(ScoreRows.read(runDir.resolve(OpenVocabSegmentation.COUNTS.file())), r -> r[1]);
     }
 
+    /** What a measured row is, in the table. */
+    static String label(String method) {
+        return switch (method) {
+            case OpenVocabSegmentation.OURS -> "ours: CLIP regions + MaskCLIP's dense features";
+            case OpenVocabSegmentation.OURS_VALUE_ONLY -> "ours: CLIP regions + value-only dense features";
+            case OpenVocabSegmentation.PATCHES -> "MaskCLIP's dense features, every patch alone (our run; no key smoothing or prompt denoising)";
+            case OpenVocabSegmentation.VALUE_ONLY_PATCHES -> "value-only dense features, every patch alone (our run)";
+            default -> method;
+        };
+    }
+
     /** Our rows (measured) and the paper's rows (labelled paper). */
     static Table table6(Path runDir, Map<String, IouCounts> counts, int classes) throws IOException {
         StringColumn method = StringColumn.create("method");
@@ -40,7 +51,7 @@ public final class OpenVocabTable {
         Map<String, Integer> imageCount = new LinkedHashMap<>();
         for (String[] r : ScoreRows.read(runDir.resolve(OpenVocabSegmentation.PER_IMAGE.file()))) imageCount.merge(r[1], 1, Integer::sum);
         for (Map.Entry<String, IouCounts> e : counts.entrySet()) {
-            method.append(e.getKey().equals(OpenVocabSegmentation.OURS) ? "ours (CLIP regions + MaskCLIP features)" : "MaskCLIP-style, every patch alone (ours)");
+            method.append(label(e.getKey()));
             source.append("measured");
             images.append(imageCount.getOrDefault(e.getKey(), 0));
             all.append(RegionTable.round4(e.getValue().miouOver(classes)));
@@ -67,7 +78,7 @@ public final class OpenVocabTable {
         if (ours != null) {
             double[] iou = new double[labelNames.size()];
             for (int c = 0; c < iou.length; c++) iou[c] = Double.isNaN(ours.iou(c)) ? 0 : ours.iou(c);
-            Images.writePng(Pictures.barChart("Per-class IoU, ours (cf. paper Fig. 12)", "IoU", labelNames, iou), runDir.resolve(FIGURE));
+            Images.writePng(Pictures.barChart("Per-class IoU, ours with MaskCLIP's dense features (cf. paper Fig. 12)", "IoU", labelNames, iou), runDir.resolve(FIGURE));
         }
         return table;
     }

@@ -10,13 +10,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.pathways.data.AtomicFiles;
+import org.pathways.common.AtomicFiles;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pathways.affinity.Graph;
 import org.pathways.data.Images;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.Npy;
 import org.pathways.eval.KMeansSweep;
 import org.pathways.model.Backbone;
@@ -31,68 +31,169 @@ import org.pathways.viz.Pictures;
 /**
  * The per-image method end to end (paper Sec. 3.2): image -> backbone graphs -> learned spectral features ->
  * re-orthogonalised features -> k-means regions chosen by silhouette -> files.
+ *
+ * <p>In a notebook: {@code PerImage.segment(image, backbone)} with the defaults, or
+ * {@code PerImage.segment(image, backbone, PerImage.Options.defaults().withSteps(800))}; on graphs of your own,
+ * {@code PerImage.optimise(graphs)}.
  */
 public final class PerImage {
 
     /**
-     * @param passes the authors' train_steps; @param accumulation passes per optimiser update
-     * @param eigs K, the number of feature channels; @param kMax largest k of the sweep (from 2)
-     * @param parametrisation "toycnn" (the authors') or "direct"
+     * How many loop passes the optimisation runs (counted as the authors' {@code train_steps}: N means N + 1 passes).
+     * {@link #PAPER}: the paper's App. B.2, "1000 for CLIP, 2000 for others", read as loop passes (50 and 100
+     * optimiser updates at accumulation 20); {@link #AUTHORS}: the authors' code, 1300 for every model
+     * (single_img/main.py {@code --train_steps} default); {@link #steps(int)}: a count of your own.
      */
-    public record Options(int passes, int accumulation, int eigs, int kMax, long seed, String parametrisation,
-                          double learningRate, boolean reuseWindowPass, int graphTopK) {
+    public record Schedule(String name, int fixedPasses) {
+        public static final Schedule PAPER = new Schedule("paper", -1);
+        public static final Schedule AUTHORS = new Schedule("authors", 1300);
+        /** The paper's counts (App. B.2). */
+        public static final int PAPER_CLIP_PASSES = 1000;
+        public static final int PAPER_OTHER_PASSES = 2000;
+
+        public Schedule {
+            if (fixedPasses < -1) throw new InvalidInputException("steps must be >= 0, got " + fixedPasses);
+        }
+
+        /** Exactly {@code passes} loop passes for every backbone. */
+        public static Schedule steps(int passes) {
+            if (passes < 0) throw new InvalidInputException("--steps must be >= 0, got " + passes);
+            return new Schedule("custom", passes);
+        }
+
+        /** paper or authors. */
+        public static Schedule named(String name) {
+            return switch (name) {
+                case "paper" -> PAPER;
+                case "authors" -> AUTHORS;
+                default -> throw new InvalidInputException("--schedule '" + name + "': expected paper or authors");
+            };
+        }
+
+        /** The loop passes for a backbone ({@code null}: graphs of unknown origin, the paper's "others"). */
+        public int passesFor(String backbone) {
+            if (fixedPasses >= 0) return fixedPasses;
+            return backbone != null && backbone.startsWith("clip-") ? PAPER_CLIP_PASSES : PAPER_OTHER_PASSES;
+        }
+    }
+
+    /**
+     * Every option of the method, with the defaults the command line shows ({@link #defaults()}; the {@code DEFAULT_}
+     * constants feed the CLI's option defaults, so both come from here). Change one with its {@code with} method.
+     *
+     * @param schedule        loop passes: {@link Schedule#PAPER} (per backbone), {@link Schedule#AUTHORS} or a count
+     * @param accumulation    passes per optimiser update
+     * @param eigs            K, the number of feature channels
+     * @param kMax            largest k of the region sweep (from 2)
+     * @param parametrisation "toycnn" (the authors') or "direct"
+     * @param reuseWindowPass compute one pass per window and scale its gradient (exact for fixed graphs)
+     * @param graphTopK       keep each row's k largest affinities, sparsely (0: dense)
+     * @param weights         the loss weights
+     */
+    public record Options(Schedule schedule, int accumulation, int eigs, int kMax, long seed, String parametrisation,
+                          double learningRate, boolean reuseWindowPass, int graphTopK, SpectralObjective.Weights weights) {
+        public static final int DEFAULT_ACCUMULATION = 20;
+        public static final int DEFAULT_EIGS = 15;
+        public static final int DEFAULT_K_MAX = 10;
+        public static final long DEFAULT_SEED = 0;
+        public static final String DEFAULT_PARAMETRISATION = "toycnn";
+        public static final double DEFAULT_LEARNING_RATE = 1e-3;
+        public static final double DEFAULT_EIG_WEIGHT = 2;
+        public static final double DEFAULT_ORTHO_WEIGHT = 2;
+
         /** Every way in (command line, notebooks, library) gets the same one-line refusals. */
         public Options {
-            require(passes >= 0, "--steps must be >= 0, got " + passes);
+            require(schedule != null, "no schedule");
             require(accumulation >= 1, "--accum must be >= 1, got " + accumulation);
             require(eigs >= 2, "--eigs must be >= 2, got " + eigs);
             require(kMax >= 2, "--k-max must be >= 2, got " + kMax);
             require(learningRate > 0, "--lr must be > 0, got " + learningRate);
             require(graphTopK >= 0, "--graph-top-k must be >= 0, got " + graphTopK);
             require(parametrisation.equals("toycnn") || parametrisation.equals("direct"), "unknown parametrisation '" + parametrisation + "' (toycnn, direct)");
+            require(weights != null, "no loss weights");
         }
 
         private static void require(boolean ok, String message) {
             if (!ok) throw new InvalidInputException(message);
         }
 
+        /** The paper's schedule, the authors' accumulation, K = 15, k = 2..10, ToyCNN, Adam 1e-3, weights 2 and 2. */
         public static Options defaults() {
-            return new Options(1300, 20, 15, 10, 0, "toycnn", 1e-3, true, 0);
+            return new Options(Schedule.PAPER, DEFAULT_ACCUMULATION, DEFAULT_EIGS, DEFAULT_K_MAX, DEFAULT_SEED, DEFAULT_PARAMETRISATION,
+                    DEFAULT_LEARNING_RATE, true, 0, new SpectralObjective.Weights(DEFAULT_EIG_WEIGHT, DEFAULT_ORTHO_WEIGHT));
+        }
+
+        public Options withSchedule(Schedule s) {
+            return new Options(s, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+        }
+
+        /** Exactly this many loop passes, whatever the backbone. */
+        public Options withSteps(int passes) {
+            return withSchedule(Schedule.steps(passes));
+        }
+
+        public Options withAccumulation(int n) {
+            return new Options(schedule, n, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+        }
+
+        public Options withEigs(int k) {
+            return new Options(schedule, accumulation, k, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+        }
+
+        public Options withKMax(int k) {
+            return new Options(schedule, accumulation, eigs, k, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(schedule, accumulation, eigs, kMax, s, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+        }
+
+        public Options withParametrisation(String p) {
+            return new Options(schedule, accumulation, eigs, kMax, seed, p, learningRate, reuseWindowPass, graphTopK, weights);
+        }
+
+        public Options withLearningRate(double lr) {
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, lr, reuseWindowPass, graphTopK, weights);
+        }
+
+        /** Compute every pass of a window (false) instead of one pass scaled by the window's length (true). */
+        public Options withReuseWindowPass(boolean reuse) {
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuse, graphTopK, weights);
         }
 
         /** Keep only each row's k largest affinities, stored sparsely (0: dense). */
         public Options withGraphTopK(int k) {
-            return new Options(passes, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, k);
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, k, weights);
         }
 
-        public Options withParametrisation(String p) {
-            return new Options(passes, accumulation, eigs, kMax, seed, p, learningRate, reuseWindowPass, graphTopK);
+        public Options withWeights(SpectralObjective.Weights w) {
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, w);
         }
 
-        public Options withPasses(int n) {
-            return new Options(n, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK);
-        }
-
-        public Options withEigs(int k) {
-            return new Options(passes, accumulation, k, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK);
-        }
-
-        public Options withSeed(long s) {
-            return new Options(passes, accumulation, eigs, kMax, s, parametrisation, learningRate, reuseWindowPass, graphTopK);
-        }
-
-        SpectralEngine.Config engine() {
-            return SpectralEngine.Config.authors().withPasses(passes).withAccumulation(accumulation)
+        SpectralEngine.Config engine(String backbone) {
+            return SpectralEngine.Config.authors().withPasses(schedule.passesFor(backbone)).withAccumulation(accumulation)
                     .withLearningRate(learningRate).withReuseWindowPass(reuseWindowPass);
+        }
+
+        SpectralObjective.Spec objective(int featureHeight, int featureWidth) {
+            return SpectralObjective.Spec.of(eigs).onGrid(featureHeight, featureWidth).withWeights(weights);
+        }
+    }
+
+    /** Start features for the direct parametrisation: probabilities over K channels, channel-first (K x h x w). */
+    public record Start(double[] probabilities, int channels, int height, int width) {
+        public Start {
+            if (probabilities.length != (long) channels * height * width) {
+                throw new IllegalArgumentException(probabilities.length + " values are not " + channels + " x " + height + " x " + width);
+            }
         }
     }
 
     /** What the spectral part produced (shared by {@code segment} and {@code spectral}). */
-    public record Features(List<Graph> graphs, SpectralEngine.Result run, Reorthogonalisation.Result reorth) {}
+    public record Features(List<Graph> graphs, String schedule, SpectralEngine.Result run, Reorthogonalisation.Result reorth) {}
 
-    /** Everything a segmentation produced. */
-    public record Outcome(String backboneDescription, Features features, KMeansSweep.Result sweep, int[] regions,
-                          int imageHeight, int imageWidth, Map<String, Double> seconds) {
+    /** Everything a segmentation produced, with the backbone's output it came from. */
+    public record Outcome(Backbone.Graphs input, Features features, KMeansSweep.Result sweep, int[] regions, Map<String, Double> seconds) {
         public int chosenK() {
             return sweep.best().k();
         }
@@ -101,6 +202,14 @@ public final class PerImage {
         public int[] gridRegions() {
             return sweep.best().labels();
         }
+
+        public int imageHeight() {
+            return input.imageHeight();
+        }
+
+        public int imageWidth() {
+            return input.imageWidth();
+        }
     }
 
     /** The version in summaries and --version (a summary's "pathways" field is how {@link #checkWritable} knows our files). */
@@ -108,15 +217,34 @@ public final class PerImage {
 
     private PerImage() {}
 
-    /** Optimises spectral features on the given graphs. {@code init} (optional) starts the direct parametrisation. */
-    public static Features optimise(List<Graph> graphs, Options options, double[] init, int initHeight, int initWidth, SpectralEngine.Listener listener) {
+    /** Learns spectral features on graphs of unknown origin with the default options (the paper's 2000 passes). */
+    public static Features optimise(List<Graph> graphs) {
+        return optimise(graphs, Options.defaults());
+    }
+
+    public static Features optimise(List<Graph> graphs, Options options) {
+        return optimise(graphs, options, null, null, null);
+    }
+
+    /** @param listener progress after every computed pass, or null */
+    public static Features optimise(List<Graph> graphs, Options options, SpectralEngine.Listener listener) {
+        return optimise(graphs, options, null, null, listener);
+    }
+
+    /** As {@link #optimise(List, Options)}, starting the direct parametrisation from {@code start}. */
+    public static Features optimiseFrom(List<Graph> graphs, Options options, Start start, SpectralEngine.Listener listener) {
+        return optimise(graphs, options.withEigs(start.channels()).withParametrisation("direct"), null, start, listener);
+    }
+
+    private static Features optimise(List<Graph> graphs, Options options, String backbone, Start start, SpectralEngine.Listener listener) {
         graphs = sparsified(graphs, options.graphTopK());
+        SpectralObjective.Spec spec = start == null ? options.objective(0, 0) : options.objective(start.height(), start.width());
         try (NDManager manager = NDManager.newBaseManager();
-             SpectralObjective objective = new SpectralObjective(manager, graphs, options.eigs(), initHeight, initWidth, DataType.FLOAT32, 2, 2)) {
-            FeatureMap features = featureMap(manager, objective, options, init);
-            SpectralEngine.Result run = SpectralEngine.run(manager, objective, features, options.engine(), listener);
+             SpectralObjective objective = new SpectralObjective(manager, graphs, spec)) {
+            FeatureMap features = featureMap(manager, objective, options, start);
+            SpectralEngine.Result run = SpectralEngine.run(manager, objective, features, options.engine(backbone), listener);
             Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
-            return new Features(graphs, run, reorth);
+            return new Features(graphs, options.schedule().name(), run, reorth);
         }
     }
 
@@ -133,11 +261,11 @@ public final class PerImage {
         }
     }
 
-    static FeatureMap featureMap(NDManager manager, SpectralObjective objective, Options options, double[] init) {
+    static FeatureMap featureMap(NDManager manager, SpectralObjective objective, Options options, Start start) {
         int k = objective.channels();
         int h = objective.featureHeight();
         int w = objective.featureWidth();
-        if (init != null) return DirectLogits.fromProbabilities(manager, init, k, h, w, DataType.FLOAT32);
+        if (start != null) return DirectLogits.fromProbabilities(manager, start.probabilities(), k, h, w, DataType.FLOAT32);
         return switch (options.parametrisation()) {
             case "toycnn" -> new ToyCnn(manager, ToyCnn.Config.authors(k, h, w), DataType.FLOAT32, options.seed());
             case "direct" -> DirectLogits.random(manager, k, h, w, DataType.FLOAT32, options.seed());
@@ -145,21 +273,39 @@ public final class PerImage {
         };
     }
 
-    /** Segments one image. */
+    /** Segments one image with the default options. */
+    public static Outcome segment(BufferedImage image, Backbone backbone) {
+        return segment(image, backbone, Options.defaults(), null);
+    }
+
+    public static Outcome segment(BufferedImage image, Backbone backbone, Options options) {
+        return segment(image, backbone, options, null);
+    }
+
+    /** @param listener progress after every computed pass, or null */
     public static Outcome segment(BufferedImage image, Backbone backbone, Options options, SpectralEngine.Listener listener) {
-        Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        List<Graph> graphs = backbone.graphs(image);
-        seconds.put("graphs", since(t0));
+        Backbone.Graphs input = backbone.graphs(image);
+        return segment(input, options, listener, since(t0));
+    }
+
+    /** Segments the image a backbone has already turned into graphs (so that other methods can share its pass). */
+    public static Outcome segment(Backbone.Graphs input, Options options, SpectralEngine.Listener listener) {
+        return segment(input, options, listener, Double.NaN);
+    }
+
+    private static Outcome segment(Backbone.Graphs input, Options options, SpectralEngine.Listener listener, double graphSeconds) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        if (!Double.isNaN(graphSeconds)) seconds.put("graphs", graphSeconds);
         long t1 = System.nanoTime();
-        Features features = optimise(graphs, options, null, 0, 0, listener);
+        Features features = optimise(input.layers(), options, input.backbone(), null, listener);
         seconds.put("optimise", since(t1));
         long t2 = System.nanoTime();
         KMeansSweep.Result sweep = KMeansSweep.sweep(features.reorth().pixelRows(), 2, options.kMax(), 10, options.seed());
         SpectralEngine.Result run = features.run();
-        int[] regions = Images.upsampleNearest(sweep.best().labels(), run.height(), run.width(), image.getHeight(), image.getWidth());
+        int[] regions = Images.upsampleNearest(sweep.best().labels(), run.height(), run.width(), input.imageHeight(), input.imageWidth());
         seconds.put("cluster", since(t2));
-        return new Outcome(backbone.describe(), features, sweep, regions, image.getHeight(), image.getWidth(), seconds);
+        return new Outcome(input, features, sweep, regions, seconds);
     }
 
     /** The files every run writes, so that a folder holding other files is never overwritten unasked. */
@@ -188,7 +334,7 @@ public final class PerImage {
     }
 
     /** Writes the segmentation files into {@code dir}; {@code extra} fields go into summary.json. */
-    public static void write(Outcome outcome, BufferedImage image, String imageName, String backbone, Options options,
+    public static void write(Outcome outcome, BufferedImage image, String imageName, Options options,
                              Path dir, Map<String, Object> extra) throws IOException {
         long t = System.nanoTime();
         Files.createDirectories(dir);
@@ -212,7 +358,7 @@ public final class PerImage {
         Images.writePng(Pictures.lossChart(run.lossPerUpdate()), dir.resolve("loss.png"));
         Map<String, Double> seconds = new LinkedHashMap<>(outcome.seconds());
         seconds.put("write", since(t));
-        JsonObject summary = summary(outcome.features(), backbone, outcome.backboneDescription(), options, seconds);
+        JsonObject summary = summary(outcome.features(), outcome.input().backbone(), outcome.input().description(), options, seconds);
         summary.addProperty("image", imageName);
         summary.addProperty("imageHeight", h);
         summary.addProperty("imageWidth", w);
@@ -252,6 +398,7 @@ public final class PerImage {
         s.addProperty("featureWidth", run.width());
         s.addProperty("eigs", run.channels());
         s.addProperty("parametrisation", options.parametrisation());
+        s.addProperty("schedule", features.schedule());
         s.addProperty("passes", run.passes());
         s.addProperty("computedPasses", run.computedPasses());
         s.addProperty("accumulation", options.accumulation());
@@ -259,6 +406,8 @@ public final class PerImage {
         s.addProperty("graphTopK", options.graphTopK());
         s.addProperty("optimiserUpdates", run.updates());
         s.addProperty("learningRate", options.learningRate());
+        s.addProperty("eigWeight", options.weights().eig());
+        s.addProperty("orthoWeight", options.weights().ortho());
         s.addProperty("seed", options.seed());
         s.addProperty("finalLoss", run.finalLoss());
         JsonArray losses = new JsonArray();

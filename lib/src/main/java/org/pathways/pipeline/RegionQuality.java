@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.pathways.baseline.Baselines;
 import org.pathways.data.Images;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.LabelledImages;
 import org.pathways.data.VocMasks;
 import org.pathways.eval.IouCounts;
@@ -23,8 +23,9 @@ import org.pathways.model.Backbone;
  * Region quality per image (paper Sec. 4.1, Table 1, Fig. 4): our regions and the single-affinity baselines' regions
  * for every k, scored by oracle mIoU against the ground truth. Rows: {@link #PER_IMAGE} (one per image, method and k;
  * {@code selected} marks the k the method picks) and {@link #COUNTS} (per-label intersections and unions, from which
- * the data-set mIoU is summed). {@code seconds} is a method's own time on the image; work the baselines share (the
- * features' cosine graph, the Ncut eigenvectors of TokenCut's graph) counts for the first method that needs it.
+ * the data-set mIoU is summed). Every method of an image reads the same forward pass of the backbone.
+ * {@code seconds} is a method's own time on the image; shared work (the forward pass, the features' cosine graph,
+ * the Ncut eigenvectors) counts for the first method that needs it.
  */
 public final class RegionQuality implements DatasetRunner.ImageJob {
     public static final ResultLog.Table PER_IMAGE = ScoreRows.PER_IMAGE;
@@ -46,13 +47,14 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
     private final PerImage.Options options;
     private final Baselines.Options baselineSettings;
     private Path regionsDir;
-    private BufferedImage preparedFor; // the image whose baseline work is in prepared
-    private Baselines.Prepared prepared;
 
+    /**
+     * @param methods {@link #OURS} and baseline names ({@link Baselines#expand}: {@code ncut-features:E} and the set
+     *     {@code ncut-eigenvector-sweep} are accepted)
+     */
     public RegionQuality(Backbone backbone, List<String> methods, PerImage.Options options, Baselines.Options baselineSettings) {
-        checkMethods(methods);
+        this.methods = expandMethods(methods);
         this.backbone = backbone;
-        this.methods = List.copyOf(methods);
         this.options = options;
         this.baselineSettings = baselineSettings;
     }
@@ -66,13 +68,30 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         return this;
     }
 
-    /** Refuses unknown method names with one line that lists the known ones. */
-    public static void checkMethods(List<String> methods) {
+    /**
+     * The methods a list of names denotes, method sets expanded; unknown names are refused with one line that lists
+     * the known ones.
+     */
+    public static List<String> expandMethods(List<String> methods) {
+        List<String> out = new ArrayList<>();
         for (String m : methods) {
-            if (!m.equals(OURS) && !Baselines.METHODS.contains(m)) {
-                throw new InvalidInputException("unknown method '" + m + "' (known: " + String.join(", ", allMethods()) + ")");
+            if (m.equals(OURS)) {
+                out.add(m);
+                continue;
+            }
+            try {
+                out.addAll(Baselines.expand(List.of(m)));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(e.getMessage() + "; our own method is '" + OURS + "'");
             }
         }
+        if (out.isEmpty()) throw new InvalidInputException("no methods to run");
+        return List.copyOf(out);
+    }
+
+    /** The methods this job runs, sets expanded. */
+    public List<String> methods() {
+        return methods;
     }
 
     /** Regions of one method at one k, on the method's grid. */
@@ -86,10 +105,15 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         List<String> perImage = new ArrayList<>();
         List<String> counts = new ArrayList<>();
         StringBuilder note = new StringBuilder();
+        long start = System.nanoTime();
+        Backbone.Graphs graphs = backbone.graphs(image); // one forward pass for every method of the image
+        double forward = (System.nanoTime() - start) / 1e9;
+        Baselines.Prepared prepared = null;
         for (String method : methods) {
             long t0 = System.nanoTime();
-            List<Candidate> candidates = candidates(method, image);
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (prepared == null && !method.equals(OURS)) prepared = prepare(graphs);
+            List<Candidate> candidates = candidates(method, graphs, prepared);
+            double seconds = (System.nanoTime() - t0) / 1e9 + (method.equals(methods.get(0)) ? forward : 0);
             for (Candidate c : candidates) {
                 int[] regions = Images.upsampleNearest(c.gridLabels(), c.gridHeight(), c.gridWidth(), h, w);
                 IouCounts iou = OracleMiou.counts(regions, sample.labels());
@@ -107,26 +131,40 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
 
     /** The regions a method proposes for an image: one per k for the k-sweeps, one for the fixed-k methods. */
     public List<Candidate> candidates(String method, BufferedImage image) {
+        Backbone.Graphs graphs = backbone.graphs(image);
+        return candidates(method, graphs, method.equals(OURS) ? null : prepare(graphs));
+    }
+
+    /** The baselines' shared work for an image's forward pass (for {@link #candidates(String, Backbone.Graphs, Baselines.Prepared)}). */
+    public Baselines.Prepared prepare(Backbone.Graphs graphs) {
+        return new Baselines.Prepared(baselineInputs(graphs), methods);
+    }
+
+    /** As {@link #candidates(String, BufferedImage)} on a forward pass already made; {@code prepared} may be null for ours. */
+    public List<Candidate> candidates(String method, Backbone.Graphs graphs, Baselines.Prepared prepared) {
         if (method.equals(OURS)) {
-            PerImage.Outcome outcome = PerImage.segment(image, backbone, options, null);
+            PerImage.Outcome outcome = PerImage.segment(graphs, options, null);
             int gh = outcome.features().run().height();
             int gw = outcome.features().run().width();
             List<Candidate> out = new ArrayList<>();
             for (KMeansSweep.Fit fit : outcome.sweep().fits()) out.add(new Candidate(fit.k(), fit == outcome.sweep().best(), fit.labels(), gh, gw));
             return out;
         }
-        if (image != preparedFor) { // the baselines of one image share their graphs and eigenvectors
-            Backbone.FinalLayer last = backbone.finalLayer(image);
-            prepared = new Baselines.Prepared(new Baselines.Inputs(last.features(), last.attention(), last.height(), last.width(),
-                    options.kMax(), options.seed(), baselineSettings));
-            preparedFor = image;
-        }
         Baselines.Inputs in = prepared.inputs();
         return Baselines.run(method, prepared).stream().map(r -> new Candidate(r.k(), r.selected(), r.labels(), in.height(), in.width())).toList();
     }
 
+    private Baselines.Inputs baselineInputs(Backbone.Graphs graphs) {
+        return Baselines.Inputs.of(graphs.finalLayer(), options.kMax(), options.seed(), baselineSettings);
+    }
+
+    /** The folder of a method's region pictures ({@code ncut-features:8} -> {@code ncut-features-e8}). */
+    public static String folderName(String method) {
+        return method.replace(":", "-e");
+    }
+
     private void writeRegions(String method, String id, int[] regions, int width, int height) throws IOException {
-        Path file = regionsDir.resolve(method).resolve(id + ".png");
+        Path file = regionsDir.resolve(folderName(method)).resolve(id + ".png");
         Files.createDirectories(file.getParent());
         VocMasks.write(file, regions, width, height);
     }

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.pathways.data.AtomicFiles;
+import org.pathways.baseline.Baselines;
+import org.pathways.common.AtomicFiles;
 import org.pathways.data.Images;
 import org.pathways.eval.IouCounts;
 import org.pathways.eval.PaperFigures;
@@ -32,21 +33,31 @@ public final class RegionTable {
 
     private RegionTable() {}
 
-    /** How the paper's Table 1 names a method's affinity source and decoding. */
-    static String[] describe(String method) {
-        return switch (method) {
+    /**
+     * How the paper's Table 1 names a method's affinity source and decoding; {@code features} says which final-layer
+     * features the feature baselines used ("keys" or "final", from run.json), and an Ncut row shows its E.
+     */
+    static String[] describe(String method, String features) {
+        String finalFeatures = "Final Features (" + switch (features) {
+            case "final" -> "final tokens";
+            case "cells" -> "cell colour and position";
+            default -> "last-block keys";
+        } + ")";
+        String base = Baselines.baseName(method);
+        String e = method.equals(base) ? "" : " (E = " + method.substring(base.length() + 1) + ")";
+        return switch (base) {
             case RegionQuality.OURS -> new String[] {"All Attentions", "Ours + K-Means"};
-            case "kmeans-features" -> new String[] {"Final Features", "K-Means"};
-            case "ncut-features" -> new String[] {"Final Features", "Ncut + K-Means"};
-            case "ncut-attention" -> new String[] {"Final Attentions", "Ncut + K-Means"};
-            case "tokencut-features" -> new String[] {"Final Features", "TokenCut"};
-            case "maskcut-features" -> new String[] {"Final Features", "MaskCut"};
+            case Baselines.KMEANS_FEATURES -> new String[] {finalFeatures, "K-Means"};
+            case Baselines.NCUT_FEATURES -> new String[] {finalFeatures, "Ncut + K-Means" + e};
+            case Baselines.NCUT_ATTENTION -> new String[] {"Final Attentions (head mean)", "Ncut + K-Means" + e};
+            case Baselines.TOKENCUT_FEATURES -> new String[] {finalFeatures, "TokenCut"};
+            case Baselines.MASKCUT_FEATURES -> new String[] {finalFeatures, "MaskCut"};
             default -> new String[] {"?", method};
         };
     }
 
     /** The table of a run folder, methods in the order they first appear. */
-    static Table table1(List<String[]> perImage, List<String[]> counts, String backbone) {
+    static Table table1(List<String[]> perImage, List<String[]> counts, String backbone, String features) {
         Set<String> selectedKeys = new HashSet<>();
         Map<String, double[]> sums = new LinkedHashMap<>(); // method -> images, sum miou, sum k, sum seconds, images with a miou
         for (String[] r : perImage) {
@@ -74,7 +85,7 @@ public final class RegionTable {
         DoubleColumn paper = DoubleColumn.create("paper mIoU");
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
             double[] s = e.getValue();
-            String[] d = describe(e.getKey());
+            String[] d = describe(e.getKey(), features);
             model.append(backbone);
             source.append(d[0]);
             mask.append(d[1]);
@@ -85,7 +96,7 @@ public final class RegionTable {
             meanImage.append(round4(s[1] / s[4]));
             meanK.append(round4(s[2] / s[0]));
             seconds.append(round4(s[3] / s[0]));
-            Double p = PaperFigures.table1(backbone, e.getKey());
+            Double p = PaperFigures.table1(backbone, e.getKey()); // the paper's rows are at its own E: only the default name matches
             if (p == null) paper.appendMissing();
             else paper.append(p);
         }
@@ -114,16 +125,48 @@ public final class RegionTable {
      */
     public static Table write(Path runDir, String backbone, String datasetDescription) throws IOException {
         List<String[]> counts = ScoreRows.read(runDir.resolve(RegionQuality.COUNTS.file())); // read once for the table and the figure
-        Table table = table1(ScoreRows.read(runDir.resolve(RegionQuality.PER_IMAGE.file())), counts, backbone);
+        String features = backbone.equals("pixels") ? "cells" : baselineFeatures(runDir); // pixels has no keys
+        Table table = table1(ScoreRows.read(runDir.resolve(RegionQuality.PER_IMAGE.file())), counts, backbone, features);
         AtomicFiles.write(runDir.resolve(TABLE_CSV), tmp -> table.write().csv(tmp.toFile()));
         String md = "# " + table.name() + "\n\n" + datasetDescription + "\n\n" + markdown(table)
                 + "\n`paper mIoU`: the paper's Table 1 (PASCAL VOC 2012 val, 1449 images), typed in from the paper; every other number was measured by this run.\n";
         AtomicFiles.write(runDir.resolve(TABLE_MD), tmp -> Files.writeString(tmp, md, StandardCharsets.UTF_8));
         Map<String, double[][]> byK = miouByK(counts);
         Map<String, double[][]> labelled = new LinkedHashMap<>();
-        byK.forEach((m, v) -> labelled.put(describe(m)[1] + " (" + describe(m)[0].toLowerCase() + ")", v));
+        byK.forEach((m, v) -> labelled.put(describe(m, features)[1] + " (" + describe(m, features)[0].toLowerCase() + ")", v));
         Images.writePng(Pictures.lineChart("Oracle mIoU against k, " + backbone, "k (clusters)", "oracle mIoU (data set)", labelled), runDir.resolve(FIGURE));
+        writeSensitivity(runDir, table, backbone);
         return table;
+    }
+
+    /** The figure of an Ncut eigenvector sweep: data-set mIoU against E per Ncut method. */
+    public static final String SENSITIVITY = "ncut-eigenvectors.png";
+
+    /** Draws {@link #SENSITIVITY} when the run scored an Ncut method at two or more E. */
+    private static void writeSensitivity(Path runDir, Table table, String backbone) throws IOException {
+        Map<String, TreeMap<Integer, Double>> byMethod = new LinkedHashMap<>();
+        for (int r = 0; r < table.rowCount(); r++) {
+            String method = table.stringColumn("method").get(r);
+            int colon = method.indexOf(':');
+            if (colon < 0) continue;
+            byMethod.computeIfAbsent(method.substring(0, colon), m -> new TreeMap<>())
+                    .put(Integer.parseInt(method.substring(colon + 1)), table.doubleColumn("mIoU (data set)").getDouble(r));
+        }
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        byMethod.forEach((m, v) -> {
+            if (v.size() >= 2) series.put(m, new double[][] {v.keySet().stream().mapToDouble(Integer::doubleValue).toArray(), v.values().stream().mapToDouble(Double::doubleValue).toArray()});
+        });
+        if (series.isEmpty()) return;
+        Images.writePng(Pictures.lineChart("Ncut + K-Means against its eigenvector count E, " + backbone, "E (eigenvectors)", "oracle mIoU (data set)", series),
+                runDir.resolve(SENSITIVITY));
+    }
+
+    /** The feature baselines' features recorded in a run folder's run.json ("keys" when absent). */
+    static String baselineFeatures(Path runDir) throws IOException {
+        Path config = runDir.resolve(ResultLog.CONFIG);
+        if (!Files.isRegularFile(config)) return "keys";
+        var json = com.google.gson.JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+        return json.has("baselineFeatures") ? json.get("baselineFeatures").getAsString() : "keys";
     }
 
     /** A Tablesaw table as a GitHub Markdown table (numbers to 3 decimals, missing as "-"). */

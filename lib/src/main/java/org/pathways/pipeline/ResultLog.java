@@ -16,8 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.pathways.data.AtomicFiles;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.AtomicFiles;
+import org.pathways.common.InvalidInputException;
 
 /**
  * The append-only result files of a batch run, made to survive a crash, Ctrl-C or {@code kill -9} at any moment.
@@ -193,10 +193,19 @@ public final class ResultLog implements AutoCloseable {
         }
     }
 
-    /** Records one finished image: its rows per table (by file name), then the id in done.txt. */
+    /**
+     * Records one finished image: its rows per table (by file name), then the id in done.txt.
+     *
+     * @throws IllegalStateException when the log is closed (a worker outliving its run is a bug, not a row to drop)
+     */
     public void record(String id, Map<String, List<String>> rows) throws IOException {
+        append(id, rows, true);
+    }
+
+    private void append(String id, Map<String, List<String>> rows, boolean finished) throws IOException {
         synchronized (done) {
-            if (shuttingDown || closed) return; // a run stopping: the next one computes this image again
+            if (closed) throw new IllegalStateException(dir + ": a row of " + id + " was recorded after its run folder was closed");
+            if (shuttingDown) return; // a run stopping (Ctrl-C): the next one computes this image again
             for (Table t : tables) {
                 List<String> r = rows.getOrDefault(t.file(), List.of());
                 for (String line : r) {
@@ -204,19 +213,23 @@ public final class ResultLog implements AutoCloseable {
                         throw new IllegalArgumentException(t.file() + ": row '" + line + "' does not fit " + t.header() + " for " + id);
                     }
                 }
-                if (!r.isEmpty()) append(dir.resolve(t.file()), String.join("\n", r) + "\n");
+                if (!r.isEmpty()) appendSynced(dir.resolve(t.file()), String.join("\n", r) + "\n");
             }
-            append(dir.resolve(DONE), id + "\n");
+            if (!finished) return;
+            appendSynced(dir.resolve(DONE), id + "\n");
             done.add(id);
         }
     }
 
-    /** Records an image that could not be processed, with the one-line reason (commas are replaced). */
+    /**
+     * Records an image whose files are bad, with the one-line reason (commas are replaced). It is not done: a later
+     * run on the folder tries it again (the file may have been fixed), and its row here is dropped then.
+     */
     public void skip(String id, String reason) throws IOException {
-        record(id, Map.of(SKIPPED.file(), List.of(id + "," + reason.replace(',', ';').replace('\n', ' '))));
+        append(id, Map.of(SKIPPED.file(), List.of(id + "," + reason.replace(',', ';').replace('\n', ' '))), false);
     }
 
-    private static void append(Path file, String text) throws IOException {
+    private static void appendSynced(Path file, String text) throws IOException {
         try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
             out.getFD().sync();

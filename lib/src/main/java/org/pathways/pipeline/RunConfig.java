@@ -19,7 +19,8 @@ public final class RunConfig {
         c.addProperty("dataset", data.name());
         c.addProperty("backbone", backbone);
         c.addProperty("weights", weights == null ? "default" : weights.toAbsolutePath().normalize().toString());
-        c.addProperty("passes", o.passes());
+        c.addProperty("schedule", o.schedule().name());
+        c.addProperty("passes", o.schedule().passesFor(backbone));
         c.addProperty("accumulation", o.accumulation());
         c.addProperty("eigs", o.eigs());
         c.addProperty("kMax", o.kMax());
@@ -28,6 +29,8 @@ public final class RunConfig {
         c.addProperty("learningRate", o.learningRate());
         c.addProperty("reuseWindowPass", o.reuseWindowPass());
         c.addProperty("graphTopK", o.graphTopK());
+        c.addProperty("eigWeight", o.weights().eig());
+        c.addProperty("orthoWeight", o.weights().ortho());
         return c;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Random;
  * The direct parametrisation: one free logit per channel and pixel. Starts either from small random logits or from
  * a given probability map X (logits = log X, so the softmax gives X back).
  */
+@AutogradCode
 public final class DirectLogits implements FeatureMap {
     private final NDArray logits;
 

@@ -1,15 +1,20 @@
 package org.pathways.spectral;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.pathways.linalg.Signs;
+import org.pathways.linalg.SymmetricEigen;
 
 /**
  * Paper Eqn. 9 and the authors' main.py: L2-normalise each feature channel over the pixels, take the thin SVD
  * Z^T = U S V^T of the (N x K) matrix, and use U S as the re-orthogonalised features (U alone are the eigenvector
  * estimates). DJL has no SVD; EJML (pure Java, small dense problems) does it. Singular vectors are defined up to
- * sign: we flip each so that its largest-magnitude entry is positive, which makes runs comparable.
+ * sign: each follows the one sign rule ({@link Signs}: largest-magnitude entry positive), which makes runs
+ * comparable. When EJML's SVD gives up (rare inputs), the thin SVD comes from the eigen-decomposition of Z^T Z by
+ * the one symmetric eigen-solver ({@link SymmetricEigen}): U = Z V S^-1.
  */
 public final class Reorthogonalisation {
     /**
@@ -62,11 +67,11 @@ public final class Reorthogonalisation {
         double[] eigenvectors = new double[channels * nodes];
         for (int c = 0; c < channels; c++) {
             s[c] = w.get(c, c);
-            int argmax = 0;
-            for (int i = 1; i < nodes; i++) if (Math.abs(u.get(i, c)) > Math.abs(u.get(argmax, c))) argmax = i;
-            double sign = u.get(argmax, c) < 0 ? -1 : 1;
+            double[] column = new double[nodes];
+            for (int i = 0; i < nodes; i++) column[i] = u.get(i, c);
+            double sign = Signs.of(column);
             for (int i = 0; i < nodes; i++) {
-                double value = sign * u.get(i, c);
+                double value = sign * column[i];
                 eigenvectors[c * nodes + i] = value;
                 features[c * nodes + i] = value * s[c];
             }
@@ -74,22 +79,22 @@ public final class Reorthogonalisation {
         return new Result(channels, nodes, features, eigenvectors, s);
     }
 
-    /** Thin SVD from the symmetric eigen-decomposition of Z^T Z = V S^2 V^T: U = Z V S^-1. */
-    private static DMatrixRMaj[] viaGram(DMatrixRMaj z, int channels) {
+    /** Thin SVD from the symmetric eigen-decomposition of Z^T Z = V S^2 V^T: U = Z V S^-1 (exact enough for K &lt;&lt; N). */
+    static DMatrixRMaj[] viaGram(DMatrixRMaj z, int channels) {
         DMatrixRMaj gram = new DMatrixRMaj(channels, channels);
-        org.ejml.dense.row.CommonOps_DDRM.multTransA(z, z, gram);
-        var eig = DecompositionFactory_DDRM.eig(channels, true, true);
-        if (!eig.decompose(gram)) throw new IllegalStateException("eigen-decomposition of the feature Gram matrix failed");
+        CommonOps_DDRM.multTransA(z, z, gram);
+        for (int r = 0; r < channels; r++) { // exactly symmetric, as the solver requires
+            for (int c = r + 1; c < channels; c++) gram.set(c, r, gram.get(r, c));
+        }
+        SymmetricEigen.Pairs pairs = SymmetricEigen.largest(gram, channels);
         DMatrixRMaj v = new DMatrixRMaj(channels, channels);
         DMatrixRMaj w = new DMatrixRMaj(channels, channels);
         for (int c = 0; c < channels; c++) {
-            double lambda = Math.max(eig.getEigenvalue(c).getReal(), 0);
-            w.set(c, c, Math.sqrt(lambda));
-            var vec = eig.getEigenVector(c);
-            for (int r = 0; r < channels; r++) v.set(r, c, vec.get(r, 0));
+            w.set(c, c, Math.sqrt(Math.max(pairs.values()[c], 0)));
+            for (int r = 0; r < channels; r++) v.set(r, c, pairs.vectors()[c][r]);
         }
         DMatrixRMaj u = new DMatrixRMaj(z.numRows, channels);
-        org.ejml.dense.row.CommonOps_DDRM.mult(z, v, u);
+        CommonOps_DDRM.mult(z, v, u);
         for (int c = 0; c < channels; c++) {
             double sc = w.get(c, c) > 1e-300 ? 1 / w.get(c, c) : 0;
             for (int r = 0; r < z.numRows; r++) u.set(r, c, u.get(r, c) * sc);

@@ -26,33 +26,39 @@ public final class SpectralEngine {
     /**
      * @param passes the authors' {@code train_steps}: the loop runs passes + 1 times
      * @param accumulation passes per optimiser update ({@code accum_grads})
+     * @param optimiser "adam" (the authors') or "sgd"
      * @param reuseWindowPass compute each window's gradient once and scale it (exact when passes are identical)
      */
-    public record Config(int passes, int accumulation, double learningRate, String optimiser, boolean reuseWindowPass,
-                         double eigWeight, double orthoWeight) {
-        /** The authors' defaults: 1300 passes, accumulation 20, Adam 1e-3, weights 2 and 2. */
+    public record Config(int passes, int accumulation, double learningRate, String optimiser, boolean reuseWindowPass) {
+        public Config {
+            if (passes < 0) throw new IllegalArgumentException("passes must be >= 0, got " + passes);
+            if (accumulation < 1) throw new IllegalArgumentException("accumulation must be >= 1, got " + accumulation);
+            if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+        }
+
+        /** The authors' defaults (single_img/main.py): 1300 passes, accumulation 20, Adam 1e-3. */
         public static Config authors() {
-            return new Config(1300, 20, 1e-3, "adam", true, 2, 2);
+            return new Config(1300, 20, 1e-3, "adam", true);
         }
 
         public Config withPasses(int n) {
-            return new Config(n, accumulation, learningRate, optimiser, reuseWindowPass, eigWeight, orthoWeight);
+            return new Config(n, accumulation, learningRate, optimiser, reuseWindowPass);
         }
 
         public Config withAccumulation(int n) {
-            return new Config(passes, n, learningRate, optimiser, reuseWindowPass, eigWeight, orthoWeight);
+            return new Config(passes, n, learningRate, optimiser, reuseWindowPass);
         }
 
         public Config withLearningRate(double lr) {
-            return new Config(passes, accumulation, lr, optimiser, reuseWindowPass, eigWeight, orthoWeight);
+            return new Config(passes, accumulation, lr, optimiser, reuseWindowPass);
         }
 
         public Config withOptimiser(String name) {
-            return new Config(passes, accumulation, learningRate, name, reuseWindowPass, eigWeight, orthoWeight);
+            return new Config(passes, accumulation, learningRate, name, reuseWindowPass);
         }
 
         public Config withReuseWindowPass(boolean reuse) {
-            return new Config(passes, accumulation, learningRate, optimiser, reuse, eigWeight, orthoWeight);
+            return new Config(passes, accumulation, learningRate, optimiser, reuse);
         }
 
         /** Optimiser updates in a run: one after each full window. */
@@ -83,8 +89,6 @@ public final class SpectralEngine {
 
     /** Runs the optimisation and returns the softmaxed features (K x H x W, channel-first) of the final parameters. */
     public static Result run(NDManager manager, SpectralObjective objective, FeatureMap features, Config config, Listener listener) {
-        if (config.passes() < 0) throw new org.pathways.data.InvalidInputException("--steps must be >= 0, got " + config.passes());
-        if (config.accumulation() < 1) throw new org.pathways.data.InvalidInputException("--accum must be >= 1, got " + config.accumulation());
         long start = System.nanoTime();
         NDList parameters = features.parameters();
         Optimiser optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);

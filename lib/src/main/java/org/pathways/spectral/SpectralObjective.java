@@ -13,19 +13,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pathways.affinity.Graph;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /**
  * The per-image spectral objective of the paper (Sec. 3.2) and of the authors' {@code ncut_loss}: for every graph,
  * pool the features X (1, K, H, W) to the graph's grid, L2-normalise each channel over the pixels (Z), and score
  * eigenvalue estimates z_c^T A z_c (target 1) and the off-diagonal Gram entries of Z (target 0):
- * {@code loss = eigWeight * mean|eig - 1| + orthoWeight * mean(ortho^2)}, means over all heads and channels and over
- * all layers' off-diagonal entries.
+ * {@code loss = eig * mean|eig - 1| + ortho * mean(ortho^2)} with the {@link Weights} of its {@link Spec}, means over
+ * all heads and channels and over all layers' off-diagonal entries.
  *
  * <p>Speed: all heads of all graphs at one grid are stacked into one (G*N, N) matrix of symmetric parts S, so a pass
  * is one matrix product per grid; its result 2 S Z^T is also the gradient of the eigenvalue term, which enters
  * autograd through a surrogate with the same value (no second read of the graphs in the backward pass).
  */
+@AutogradCode
 public final class SpectralObjective implements AutoCloseable {
 
     /** All graphs that share one grid, their symmetric parts stacked. */
@@ -58,19 +59,54 @@ public final class SpectralObjective implements AutoCloseable {
     private final DataType dataType;
 
     /**
-     * @param graphs the graphs (any order, any mix of grids)
-     * @param channels K, the number of feature channels (eigenvectors)
+     * The loss weights: {@code eig * mean|eig - 1| + ortho * mean(ortho^2)}.
+     * {@link #AUTHORS} are the authors' {@code --eig_loss_weight} and {@code --ortho_loss_weight} defaults
+     * (single_img/main.py), 2 and 2.
      */
-    public SpectralObjective(NDManager parent, List<Graph> graphs, int channels, DataType dataType, double eigWeight, double orthoWeight) {
-        this(parent, graphs, channels, 0, 0, dataType, eigWeight, orthoWeight);
+    public record Weights(double eig, double ortho) {
+        public static final Weights AUTHORS = new Weights(2, 2);
+
+        public Weights {
+            if (!(eig >= 0) || !(ortho >= 0) || !Double.isFinite(eig) || !Double.isFinite(ortho)) {
+                throw new IllegalArgumentException("loss weights must be finite and >= 0, got " + eig + " and " + ortho);
+            }
+        }
     }
 
     /**
+     * What the objective is over, besides the graphs.
+     *
+     * @param channels      K, the number of feature channels (eigenvectors)
      * @param featureHeight feature grid height, or 0 for the finest graph's grid (the authors' choice); a larger grid
-     *     is pooled down to every graph
+     *                      is pooled down to every graph
+     * @param dataType      FLOAT32 (runs) or FLOAT64 (the golden comparisons)
      */
-    public SpectralObjective(NDManager parent, List<Graph> graphs, int channels, int featureHeight, int featureWidth,
-                             DataType dataType, double eigWeight, double orthoWeight) {
+    public record Spec(int channels, int featureHeight, int featureWidth, DataType dataType, Weights weights) {
+        /** K channels on the finest graph's grid, float32, the authors' weights. */
+        public static Spec of(int channels) {
+            return new Spec(channels, 0, 0, DataType.FLOAT32, Weights.AUTHORS);
+        }
+
+        /** The features on an h x w grid (0 x 0: the finest graph's). */
+        public Spec onGrid(int height, int width) {
+            return new Spec(channels, height, width, dataType, weights);
+        }
+
+        public Spec in(DataType type) {
+            return new Spec(channels, featureHeight, featureWidth, type, weights);
+        }
+
+        public Spec withWeights(Weights w) {
+            return new Spec(channels, featureHeight, featureWidth, dataType, w);
+        }
+    }
+
+    /** The objective of {@code graphs} (any order, any mix of grids) under {@code spec}. */
+    public SpectralObjective(NDManager parent, List<Graph> graphs, Spec spec) {
+        int channels = spec.channels();
+        int featureHeight = spec.featureHeight();
+        int featureWidth = spec.featureWidth();
+        DataType dataType = spec.dataType();
         if (graphs.isEmpty()) throw new InvalidInputException("no graphs to optimise");
         this.manager = parent.newSubManager();
         this.channels = channels;
@@ -111,8 +147,8 @@ public final class SpectralObjective implements AutoCloseable {
         this.totalLayers = graphs.size();
         this.offDiagonal = manager.ones(new Shape(channels, channels), dataType).sub(manager.eye(channels).toType(dataType, false));
         this.two = Constants.of(manager, 2, dataType);
-        this.eigScale = Constants.of(manager, eigWeight / ((double) totalHeads * channels), dataType);
-        this.orthoScale = Constants.of(manager, orthoWeight / ((double) totalLayers * channels * (channels - 1)), dataType);
+        this.eigScale = Constants.of(manager, spec.weights().eig() / ((double) totalHeads * channels), dataType);
+        this.orthoScale = Constants.of(manager, spec.weights().ortho() / ((double) totalLayers * channels * (channels - 1)), dataType);
     }
 
     public int channels() {

@@ -75,8 +75,8 @@ class GraphTest {
             for (int c = 0; c < k; c++) x[c * 16 + i] /= sum;
         }
         try (NDManager m = NDManager.newBaseManager();
-             SpectralObjective a = new SpectralObjective(m, sparse, k, DataType.FLOAT32, 2, 2);
-             SpectralObjective b = new SpectralObjective(m, dense, k, DataType.FLOAT32, 2, 2)) {
+             SpectralObjective a = new SpectralObjective(m, sparse, SpectralObjective.Spec.of(k));
+             SpectralObjective b = new SpectralObjective(m, dense, SpectralObjective.Spec.of(k))) {
             SpectralEngine.Gradient ga = SpectralEngine.gradientAt(m, a, x);
             SpectralEngine.Gradient gb = SpectralEngine.gradientAt(m, b, x);
             assertEquals(gb.loss(), ga.loss(), 1e-6);

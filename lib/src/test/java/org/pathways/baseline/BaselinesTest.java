@@ -326,7 +326,7 @@ class BaselinesTest {
         paint(objects, w, 2, 9, 3, 12, 7);
         paint(objects, w, 3, 3, 9, 6, 12);
         double[][] f = scene(objects, 4);
-        int[] labels = Baselines.maskcut(f, h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 3);
+        int[] labels = Baselines.maskcut(f, h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 3, false);
         assertEquals(4, Baselines.distinct(labels));
         // each mask is exactly one object, in some order; the background stays 0
         int[] maskOfObject = new int[4];
@@ -349,18 +349,18 @@ class BaselinesTest {
     /**
      * One object, N = 3 rounds: the first mask is the object; in the second round its patches are masked out (eps
      * edges only), the cut separates them from the background again, the mask is the same object (IoU 1 &gt; 0.5 with
-     * the previous mask) and comes out empty, so MaskCut stops with one mask.
+     * the previous mask) and comes out empty; the third round (CutLER goes on) finds it again and adds nothing new.
      */
     @Test
-    void maskcutStopsAtTheFirstEmptyMask() {
+    void maskcutFindsOneObjectOnce() {
         int h = 10;
         int w = 10;
         int[] objects = new int[h * w];
         paint(objects, w, 1, 3, 3, 7, 6);
-        int[] labels = Baselines.maskcut(scene(objects, 8), h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 3);
+        int[] labels = Baselines.maskcut(scene(objects, 8), h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 3, false);
         assertArrayEquals(objects, labels);
         // with a single round allowed the answer is the same mask
-        assertArrayEquals(objects, Baselines.maskcut(scene(objects, 8), h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 1));
+        assertArrayEquals(objects, Baselines.maskcut(scene(objects, 8), h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 1, false));
     }
 
     /**
@@ -379,7 +379,7 @@ class BaselinesTest {
         int[] frame = new int[h * w];
         for (int i = 0; i < h * w; i++) frame[i] = 1 - object[i];
         assertArrayEquals(frame, Baselines.tokencut(Affinities.tokenCutGraph(f, Affinities.TOKENCUT_TAU, Affinities.TOKENCUT_EPS)));
-        assertArrayEquals(object, Baselines.maskcut(f, h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 1));
+        assertArrayEquals(object, Baselines.maskcut(f, h, w, Affinities.MASKCUT_TAU, Affinities.TOKENCUT_EPS, 1, false));
     }
 
     /** CutLER's corner rule: a side covering 3 or 4 grid corners is flipped, whatever the seed says. */
@@ -398,12 +398,76 @@ class BaselinesTest {
         assertTrue(c[0] && c[1] && !c[6]);
     }
 
+    /**
+     * CutLER's control flow after a rejected mask ({@code maskcut_forward}, maskcut.py lines 97-149 at cca0a27), with a
+     * scripted cut over 10 patches: round 0 finds M0 = {0..4}; round 1 finds M1 = {0..5} (IoU 5/6 &gt; 0.5 with M0), which
+     * CutLER empties; the empty mask paints nothing, so round 2 cuts the same graph, finds M1 again, compares it with
+     * the empty mask (IoU 0) and keeps it: patch 5 is new and gets round 2's label, 3. Stopping at the rejection
+     * leaves M0 alone.
+     */
+    @Test
+    void maskcutGoesOnAfterARejectedMaskAsCutLERDoes() {
+        boolean[] m0 = new boolean[10];
+        boolean[] m1 = new boolean[10];
+        for (int i = 0; i <= 4; i++) m0[i] = true;
+        for (int i = 0; i <= 5; i++) m1[i] = true;
+        List<boolean[]> paintings = new java.util.ArrayList<>();
+        java.util.function.Function<boolean[], boolean[]> script = taken -> {
+            paintings.add(taken);
+            return paintings.size() == 1 ? m0 : m1;
+        };
+        int[] cutler = Baselines.maskcutRounds(10, 3, false, script);
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 3, 0, 0, 0, 0}, cutler);
+        assertEquals(3, paintings.size());
+        assertArrayEquals(paintings.get(1), paintings.get(2), "round 2 sees the painting of round 1: the rejected mask painted nothing");
+        paintings.clear();
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 0, 0, 0, 0, 0}, Baselines.maskcutRounds(10, 3, true, script));
+        assertEquals(2, paintings.size(), "stopping ends at the rejection");
+        // a mask of at most 1 % of the patches is rejected too (100 patches: one patch)
+        boolean[] big = new boolean[100];
+        for (int i = 0; i < 50; i++) big[i] = true;
+        boolean[] tiny = new boolean[100];
+        tiny[70] = true;
+        int[] calls = {0};
+        int[] labels = Baselines.maskcutRounds(100, 3, false, taken -> calls[0]++ == 0 ? big : tiny);
+        assertEquals(0, labels[70]);
+        assertEquals(1, labels[0]);
+    }
+
+    /** Eigenvector counts per method: name:E, the sweep set, and refusals. */
+    @Test
+    void ncutEigenvectorCountsPerMethodAndTheSweepSet() {
+        List<String> expanded = Baselines.expand(List.of("kmeans-features", Baselines.NCUT_SWEEP));
+        assertEquals(1 + 2 * Baselines.SWEEP_EIGENVECTORS.size(), expanded.size());
+        assertTrue(expanded.contains("ncut-features:8") && expanded.contains("ncut-attention:30"), expanded.toString());
+        for (String bad : List.of("ncut-features:0", "kmeans-features:5", "ncut-features:x", "spectral-magic")) {
+            assertThrows(org.pathways.common.InvalidInputException.class, () -> Baselines.expand(List.of(bad)), bad);
+        }
+        Baselines.Options o = Baselines.Options.defaults().withEigenvectors(4, 9);
+        assertEquals(4, o.eigenvectors(Baselines.NCUT_FEATURES));
+        assertEquals(9, o.eigenvectors(Baselines.NCUT_ATTENTION));
+        assertEquals(6, o.eigenvectors("ncut-attention:6"));
+        // ncut-features:E clusters the first E eigenvectors of TokenCut's graph: E = 2 is the same as asking for 2
+        int h = 6;
+        int w = 5;
+        int[] blocks = new int[h * w];
+        for (int i = 0; i < blocks.length; i++) blocks[i] = (i % w) * 3 / w;
+        double[][] f = scene(blocks, 3);
+        Baselines.Inputs wide = new Baselines.Inputs(f, null, h, w, 4, 1, Baselines.Options.defaults());
+        Baselines.Inputs narrow = new Baselines.Inputs(f, null, h, w, 4, 1, Baselines.Options.defaults().withEigenvectors(2));
+        List<Baselines.Regions> a = Baselines.run("ncut-features:2", new Baselines.Prepared(wide, List.of("ncut-features:2", "ncut-features:20")));
+        List<Baselines.Regions> b = Baselines.run(Baselines.NCUT_FEATURES, narrow);
+        assertEquals(b.size(), a.size());
+        for (int i = 0; i < a.size(); i++) assertArrayEquals(b.get(i).labels(), a.get(i).labels());
+        assertEquals("ncut-features:2", a.get(0).method());
+    }
+
     // ---------------------------------------------------------------- entry point
 
     @Test
     void unknownMethodListsTheKnownOnes() {
         double[][] f = {{1, 0}, {0, 1}, {1, 0}, {0, 1}};
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        RuntimeException e = assertThrows(org.pathways.common.InvalidInputException.class,
                 () -> Baselines.run("spectral-magic", new Baselines.Inputs(f, null, 2, 2, 3, 0, Baselines.Options.defaults())));
         for (String m : Baselines.METHODS) assertTrue(e.getMessage().contains(m), e.getMessage());
         assertEquals(5, Baselines.METHODS.size());
@@ -418,7 +482,10 @@ class BaselinesTest {
         assertEquals(0.2, o.tau());
         assertEquals(0.15, o.maskCutTau());
         assertEquals(1e-5, o.eps());
-        assertEquals(15, o.eigenvectors());
+        assertEquals(15, o.ncutFeatureEigenvectors());
+        assertEquals(15, o.ncutAttentionEigenvectors());
         assertEquals(3, o.masks());
+        assertEquals(Baselines.FeatureSource.KEYS, o.features());
+        assertFalse(o.maskCutStopsAtRejection(), "MaskCut goes on after a rejected mask, as CutLER's code does");
     }
 }

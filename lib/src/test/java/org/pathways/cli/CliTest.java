@@ -29,9 +29,9 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String err) {}
+    record Run(int code, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(err));
@@ -39,12 +39,13 @@ class CliTest {
         return new Run(code, err.toString());
     }
 
-    private static void assertBadInput(Run r, String... fragments) {
+    /** Exit status 2 and exactly one line on stderr, "pathways: error: ...", naming every fragment. */
+    static void assertBadInput(Run r, String... fragments) {
         assertEquals(2, r.code(), "exit status; stderr: " + r.err());
-        String message = r.err().trim();
-        assertFalse(message.isEmpty());
+        String message = r.err().strip();
+        assertTrue(message.startsWith("pathways: error:"), "starts with 'pathways: error:': " + message);
+        assertEquals(1, message.lines().count(), "one line: " + message);
         for (String f : fragments) assertTrue(message.contains(f), "'" + message + "' should mention " + f);
-        if (message.startsWith("pathways: error:")) assertFalse(message.contains("\n"), "one line: " + message);
     }
 
     private Path npz(String name, Map<String, NdData> arrays) throws Exception {
@@ -64,6 +65,15 @@ class CliTest {
         assertBadInput(run("segment", dir.resolve("nope.png").toString()), "nope.png", "no such image");
         Path fake = Files.writeString(dir.resolve("fake.png"), "not a picture");
         assertBadInput(run("segment", fake.toString()), "fake.png");
+    }
+
+    @Test
+    void optionsThatDoNotParseAreOneLineToo() throws Exception {
+        assertBadInput(run("segment", "--no-such-option", "x.png"), "--no-such-option", "segment --help");
+        assertBadInput(run("segment", "--steps", "many", "x.png"), "--steps", "many");
+        assertBadInput(run("segment", "--steps", "-3", dir.resolve("x.png").toString()), "--steps must be >= 0");
+        assertBadInput(run("segment", "--schedule", "fast", dir.resolve("x.png").toString()), "--schedule 'fast'");
+        assertBadInput(run("frobnicate"), "frobnicate");
     }
 
     @Test
@@ -107,6 +117,49 @@ class CliTest {
         assertBadInput(run("spectral", "--graphs", f.toString(), "--eigs", "20", "--steps", "20"), "K = 20", "16 pixels");
     }
 
+    /**
+     * {@code spectral --steps 0} against the objective written the obvious way (no golden data): two random graphs at
+     * 6x6 (2 heads) and 3x3, X on a 6x6 grid; the objective to 1e-12, dL/dX to central differences.
+     */
+    @Test
+    void spectralWithStepsZeroMatchesABruteForceObjective() throws Exception {
+        java.util.Random r = new java.util.Random(12);
+        int k = 3;
+        java.util.List<org.pathways.testing.BruteForceObjective.G> graphs = new java.util.ArrayList<>();
+        Map<String, NdData> arrays = new LinkedHashMap<>();
+        int[][] layouts = {{2, 6}, {1, 3}};
+        for (int g = 0; g < layouts.length; g++) {
+            int heads = layouts[g][0];
+            int side = layouts[g][1];
+            int n = side * side;
+            double[] v = new double[heads * n * n];
+            for (int row = 0; row < heads * n; row++) {
+                double sum = 0;
+                for (int j = 0; j < n; j++) sum += v[row * n + j] = Math.exp(r.nextGaussian());
+                for (int j = 0; j < n; j++) v[row * n + j] /= sum;
+            }
+            graphs.add(new org.pathways.testing.BruteForceObjective.G(heads, side, side, v));
+            arrays.put("layer" + g, new NdData(new int[] {heads, n, n}, v, "f8"));
+        }
+        Path f = npz("random.npz", arrays);
+        double[] x = new double[k * 36];
+        for (int p = 0; p < 36; p++) {
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += x[c * 36 + p] = Math.exp(r.nextGaussian());
+            for (int c = 0; c < k; c++) x[c * 36 + p] /= sum;
+        }
+        Npy.writeFloat64(dir.resolve("X6.npy"), new int[] {k, 6, 6}, x);
+        Path out = dir.resolve("brute");
+        Run run = run("spectral", "--graphs", f.toString(), "--init", dir.resolve("X6.npy").toString(), "--steps", "0", "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        double objective = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject().get("objective").getAsDouble();
+        assertEquals(org.pathways.testing.BruteForceObjective.loss(graphs, x, k, 6, 6, 2, 2), objective, 1e-12);
+        double[] grad = Npy.read(out.resolve("grad.npy")).values();
+        double[] numeric = org.pathways.testing.BruteForceObjective.gradient(graphs, x, k, 6, 6, 2, 2, 1e-6);
+        double scale = java.util.Arrays.stream(numeric).map(Math::abs).max().orElse(1);
+        for (int i = 0; i < grad.length; i++) assertEquals(numeric[i], grad[i], 1e-7 * scale, "dL/dX[" + i + "]");
+    }
+
     @Test
     void spectralWithStepsZeroReproducesTheAuthorsObjectiveAndGradient() throws Exception {
         Map<String, NdData> graphs = new LinkedHashMap<>();
@@ -121,10 +174,11 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
         JsonObject values = JsonParser.parseString(Files.readString(Golden.dir("single").resolve("values.json"))).getAsJsonObject();
-        Golden.assertClose("cli spectral --steps 0 objective", values.getAsJsonObject("sym0_f64").get("loss").getAsDouble(), summary.get("objective").getAsDouble(), 1e-9);
+        double loss = values.getAsJsonObject("sym0_f64").get("loss").getAsDouble();
+        Golden.assertClose("cli spectral --steps 0 objective", loss, summary.get("objective").getAsDouble(), 4e-15 * loss);
         NdData grad = Npy.read(out.resolve("grad.npy"));
         assertArrayEquals(new int[] {6, 16, 16}, grad.shape());
-        Golden.assertClose("cli spectral --steps 0 grad.npy", Golden.npy("single", "sym0_f64_dL_dX").values(), grad.values(), 1e-6);
+        Golden.assertClose("cli spectral --steps 0 grad.npy", Golden.npy("single", "sym0_f64_dL_dX").values(), grad.values(), 4e-15);
     }
 
     @Test

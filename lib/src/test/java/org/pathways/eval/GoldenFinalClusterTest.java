@@ -18,6 +18,8 @@ import smile.validation.metric.AdjustedRandIndex;
 class GoldenFinalClusterTest {
     private static final int K = 15;
     private static final int N = 400;
+    /** The SVD against torch's, relative to the largest |expected|: measured at most 2.5e-14 (U), as the README says. */
+    static final double SVD_TOL = 1e-13;
 
     private static JsonObject values() throws Exception {
         return JsonParser.parseString(Files.readString(Golden.dir("final_cluster").resolve("values.json"))).getAsJsonObject();
@@ -41,11 +43,11 @@ class GoldenFinalClusterTest {
     @Test
     void reorthogonalisedFeaturesAndSingularValues() {
         Reorthogonalisation.Result r = reorth();
-        assertClose("final_cluster singular_values_f64", Golden.npy("final_cluster", "singular_values_f64").values(), r.singularValues(), 1e-6);
+        assertClose("final_cluster singular_values_f64", Golden.npy("final_cluster", "singular_values_f64").values(), r.singularValues(), SVD_TOL);
         double[] reorth = Golden.npy("final_cluster", "reorth_feat_f64").values();
-        assertClose("final_cluster reorth_feat_f64 (up to sign)", reorth, alignSigns(reorth, r.features()), 1e-6);
+        assertClose("final_cluster reorth_feat_f64 (up to sign)", reorth, alignSigns(reorth, r.features()), SVD_TOL);
         double[] eig = Golden.npy("final_cluster", "eigenvector_f64").values();
-        assertClose("final_cluster eigenvector_f64 (up to sign)", eig, alignSigns(eig, r.eigenvectors()), 1e-6);
+        assertClose("final_cluster eigenvector_f64 (up to sign)", eig, alignSigns(eig, r.eigenvectors()), SVD_TOL);
     }
 
     @Test
@@ -62,15 +64,18 @@ class GoldenFinalClusterTest {
     void sweepChoosesFourRegionsWithTheAuthorsSilhouettes() throws Exception {
         Reorthogonalisation.Result r = reorth();
         KMeansSweep.Result sweep = KMeansSweep.sweep(r.pixelRows(), 2, 10, 10, 0);
-        JsonArray expected = values().getAsJsonArray("auto_kmeans_runs").get(0).getAsJsonObject().getAsJsonArray("silhouette_sklearn_k2..10");
+        JsonObject run = values().getAsJsonArray("auto_kmeans_runs").get(0).getAsJsonObject();
+        JsonArray expected = run.getAsJsonArray("silhouette_sklearn_k2..10");
         for (int k = 2; k <= 4; k++) {
             assertClose("final_cluster silhouette k=" + k, expected.get(k - 2).getAsDouble(), sweep.fits()[k - 2].silhouette(), 1e-5);
         }
-        assertEquals(4, sweep.best().k(), "chosen k");
-        Golden.record("final_cluster chosen k = 4", 0, 0);
+        // the chosen k against the authors' auto_kmeans_feat (exact), and our labels' agreement with the planted regions
+        // against the authors' (their ARI, from a refit we do not make: ours may not be lower)
+        assertClose("final_cluster chosen k", run.get("chosen_K").getAsInt(), sweep.best().k(), 0);
         int[] truth = Golden.npy("final_cluster", "true_regions").asInts();
         double ari = AdjustedRandIndex.of(truth, sweep.best().labels());
-        Golden.record("final_cluster ARI >= 0.98 (got " + ari + ")", Math.max(0, 0.98 - ari), 0);
-        assertTrue(ari >= 0.98, "ARI " + ari);
+        double theirs = run.get("ARI_final_vs_true").getAsDouble();
+        Golden.record("final_cluster ARI against the planted regions, ours " + ari + " vs the authors' " + theirs, Math.max(0, theirs - ari), 1e-12);
+        assertTrue(ari >= theirs - 1e-12, "ARI " + ari + " < the authors' " + theirs);
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pathways.affinity.Graph;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 import org.pathways.data.SampleScene;
 
 class PixelsBackboneTest {
@@ -16,7 +16,7 @@ class PixelsBackboneTest {
     void graphsAreRowStochasticAtEveryResolutionAndKeepTheAspect() {
         SampleScene.Labelled scene = SampleScene.planted(3, 120, 60, 10, 1);
         PixelsBackbone b = new PixelsBackbone(PixelsBackbone.Config.defaults().withShortSides(4, 8, 16));
-        List<Graph> graphs = b.graphs(scene.image());
+        List<Graph> graphs = b.graphs(scene.image()).layers();
         assertEquals(3, graphs.size());
         assertArrayEquals(new int[] {4, 8}, new int[] {graphs.get(0).height(), graphs.get(0).width()});
         assertArrayEquals(new int[] {16, 32}, new int[] {graphs.get(2).height(), graphs.get(2).width()});
@@ -29,7 +29,7 @@ class PixelsBackboneTest {
     @Test
     void sameColourCellsAreCloserThanOtherColourCells() {
         SampleScene.Labelled scene = SampleScene.planted(2, 64, 64, 0, 2);
-        Graph g = new PixelsBackbone(PixelsBackbone.Config.defaults().withShortSides(8)).graphs(scene.image()).get(0);
+        Graph g = new PixelsBackbone(PixelsBackbone.Config.defaults().withShortSides(8)).graphs(scene.image()).layers().get(0);
         // colour head: affinity between two cells of the same region beats any cross-region affinity
         int a = -1;
         int b = -1;

@@ -26,7 +26,7 @@ class VitBackboneTest {
                 assertArrayEquals(new int[] {480, 480}, square.inputSize(300, 400));
             }
             SampleScene.Labelled scene = SampleScene.planted(3, 120, 90, 5, 1);
-            List<Graph> graphs = vit.graphs(scene.image());
+            List<Graph> graphs = vit.graphs(scene.image()).layers();
             assertEquals(3, graphs.size());
             for (Graph g : graphs) {
                 assertEquals(4, g.heads());
@@ -35,7 +35,7 @@ class VitBackboneTest {
                 assertTrue(g.rowStochasticError() < 1e-4, "attention rows sum to 1");
             }
             // and the engine runs on them
-            PerImage.Outcome out = PerImage.segment(scene.image(), vit, PerImage.Options.defaults().withPasses(40).withEigs(6), null);
+            PerImage.Outcome out = PerImage.segment(scene.image(), vit, PerImage.Options.defaults().withSteps(40).withEigs(6));
             assertEquals(120 * 90, out.regions().length);
         }
     }
@@ -55,7 +55,7 @@ class VitBackboneTest {
             for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-6);
         }
         try (VitBackbone mae = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER).withQueryKeyUpsampling(64)) {
-            List<Graph> graphs = mae.graphs(SampleScene.planted(3, 120, 90, 5, 1).image());
+            List<Graph> graphs = mae.graphs(SampleScene.planted(3, 120, 90, 5, 1).image()).layers();
             assertEquals(3, graphs.size());
             for (Graph g : graphs) {
                 assertEquals(28, g.height());
@@ -73,27 +73,61 @@ class VitBackboneTest {
         try (VitBackbone vit = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER);
              ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
              VisionTransformer model = VisionTransformer.load(m, GoldenVisionTransformerTest.TINY, weights)) {
-            List<Graph> graphs = vit.graphs(image);
-            Backbone.FinalLayer last = vit.finalLayer(image);
+            Backbone.Graphs out = vit.graphs(image);
+            Backbone.FinalLayer last = out.finalLayer();
             assertEquals(28, last.height());
             assertEquals(37, last.width());
-            assertEquals(28 * 37, last.features().length);
-            assertEquals(64, last.features()[0].length);
-            assertTrue(last.attention() == graphs.get(graphs.size() - 1), "the last layer's graph, not a second forward pass");
-            // the features are the model's own final patch tokens for the same input
+            assertEquals(28 * 37, last.tokens().length);
+            assertEquals(64, last.tokens()[0].length);
+            assertEquals(64, last.keys()[0].length, "4 heads x 16 dims, concatenated");
+            // the attention is the mean of the last layer's heads
+            Graph lastLayer = out.layers().get(out.layers().size() - 1);
+            for (int r : new int[] {0, 400, 28 * 37 - 1}) {
+                for (int c = 0; c < lastLayer.nodes(); c += 13) {
+                    double mean = 0;
+                    for (int h = 0; h < 4; h++) mean += lastLayer.get(h, r, c) / 4;
+                    assertEquals(mean, last.attention().get(0, r, c), 1e-7);
+                }
+            }
+            // tokens and keys are the model's own for the same input: tap final, and the last block's k, head by head
             int[] size = vit.inputSize(90, 120);
             java.awt.image.BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true);
-            Taps taps = new Taps(m, "final");
+            Taps taps = new Taps(m, "final", "blocks.2.attn.k");
             model.forward(model.normalise(m.create(VitBackbone.channelsFirst(resized), new ai.djl.ndarray.types.Shape(1, 3, size[0], size[1]))), taps);
             float[] tokens = taps.captured().get("final").toFloatArray();
+            float[] k = taps.captured().get("blocks.2.attn.k").toFloatArray(); // (1, heads, T, d)
+            int t = 1 + 28 * 37;
             for (int p : new int[] {0, 500, 28 * 37 - 1}) {
-                for (int c = 0; c < 64; c += 7) assertEquals(tokens[(1 + p) * 64 + c], last.features()[p][c], 1e-5);
+                for (int c = 0; c < 64; c += 7) assertEquals(tokens[(1 + p) * 64 + c], last.tokens()[p][c], 1e-5);
+                for (int head = 0; head < 4; head++) {
+                    for (int d = 0; d < 16; d += 5) assertEquals(k[(head * t + 1 + p) * 16 + d], last.keys()[p][head * 16 + d], 1e-5, "patch " + p + " head " + head);
+                }
             }
         }
         try (VitBackbone mae = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER).withQueryKeyUpsampling(64)) {
-            Backbone.FinalLayer last = mae.finalLayer(image); // no graphs() call first: it runs the pass itself
-            assertEquals(28 * 37, last.features().length, "4x4 model grid resampled to the shared 28x37 grid");
+            Backbone.FinalLayer last = mae.graphs(image).finalLayer();
+            assertEquals(28 * 37, last.tokens().length, "4x4 model grid resampled to the shared 28x37 grid");
+            assertEquals(28 * 37, last.keys().length);
             assertEquals(28, last.attention().height());
+        }
+    }
+
+    /** --graph-top-k is a memory option for our graphs: the baselines' final attention stays the dense head mean. */
+    @Test
+    void graphTopKLeavesTheBaselinesFinalAttentionDense() throws Exception {
+        Path weights = dir.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, WeightsTest.randomTimm(7));
+        java.awt.image.BufferedImage image = SampleScene.planted(3, 120, 90, 5, 1).image();
+        try (VitBackbone dense = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER);
+             VitBackbone sparse = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER).withGraphTopK(7)) {
+            Backbone.Graphs a = dense.graphs(image);
+            Backbone.Graphs b = sparse.graphs(image);
+            assertEquals(7, b.layers().get(2).topK());
+            assertEquals(0, b.finalLayer().attention().topK());
+            int n = a.finalLayer().attention().nodes();
+            for (int r = 0; r < n; r += 11) {
+                for (int c = 0; c < n; c++) assertEquals(a.finalLayer().attention().get(0, r, c), b.finalLayer().attention().get(0, r, c), 0.0);
+            }
         }
     }
 
@@ -104,8 +138,8 @@ class VitBackboneTest {
         java.awt.image.BufferedImage image = SampleScene.planted(3, 120, 90, 5, 1).image();
         try (VitBackbone dense = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER);
              VitBackbone sparse = VitBackbone.of(GoldenVisionTransformerTest.TINY, weights, VitBackbone.Resize.PAPER).withGraphTopK(7)) {
-            List<Graph> expected = dense.graphs(image);
-            List<Graph> actual = sparse.graphs(image);
+            List<Graph> expected = dense.graphs(image).layers();
+            List<Graph> actual = sparse.graphs(image).layers();
             assertEquals(expected.size(), actual.size());
             for (int l = 0; l < expected.size(); l++) {
                 Graph want = expected.get(l).topK(7);
@@ -117,6 +151,36 @@ class VitBackboneTest {
                         for (int c = 0; c < got.nodes(); c++) assertEquals(want.get(h, r, c), got.get(h, r, c), 1e-7, "layer " + l + " head " + h + " row " + r + " col " + c);
                     }
                 }
+            }
+        }
+    }
+
+    /** Taps keep only what was asked for, and forward passes leave nothing behind (random weights: no golden data needed). */
+    @Test
+    void onlyRequestedTapsAreKeptAndPassesLeaveNothingBehind() throws Exception {
+        String pattern = "blocks.*.attn.patch_probs";
+        Path weights = dir.resolve("taps.safetensors");
+        SafeTensors.writeFloat32(weights, WeightsTest.randomTimm(9));
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+             VisionTransformer vit = VisionTransformer.load(m, GoldenVisionTransformerTest.TINY, weights)) {
+            Taps taps = new Taps(m, pattern);
+            vit.forward(m.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(1, 3, 48, 64)), taps);
+            assertEquals(java.util.List.of("blocks.0.attn.patch_probs", "blocks.1.attn.patch_probs", "blocks.2.attn.patch_probs"),
+                    new java.util.ArrayList<>(taps.captured().keySet()));
+            // forward passes leave nothing behind in the model's manager
+            int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+            for (int r = 0; r < 3; r++) {
+                try (ai.djl.ndarray.NDManager call = m.newSubManager()) {
+                    vit.forward(call.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(1, 3, 48, 64)), new Taps(call, pattern));
+                }
+            }
+            assertEquals(before, ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size(), "arrays alive after 3 more forward passes");
+            float[] probs = taps.captured().get("blocks.0.attn.patch_probs").toFloatArray();
+            int n = 12;
+            for (int row = 0; row < 4 * n; row++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) s += probs[row * n + j];
+                assertEquals(1.0, s, 1e-5, "attention rows sum to 1");
             }
         }
     }

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /** Checkpoints written by the test itself, with the real key names of both layouts. */
 class WeightsTest {

@@ -34,7 +34,7 @@ class RegionQualityTest {
         LabelledImages.LabelledImage sample = data.load(data.ids().get(0));
         long counted = 0;
         for (int t : sample.labels()) if (t != 255) counted++;
-        PerImage.Options options = PerImage.Options.defaults().withPasses(30).withEigs(6);
+        PerImage.Options options = PerImage.Options.defaults().withSteps(30).withEigs(6);
         try (RegionQuality job = new RegionQuality(VitBackbone.of(TINY, weights, VitBackbone.Resize.PAPER), RegionQuality.allMethods(), options,
                 Baselines.Options.defaults())) {
             DatasetRunner.Outcome out = job.process(sample);
@@ -56,5 +56,25 @@ class RegionQualityTest {
             }
             for (Map.Entry<String, Long> e : unions.entrySet()) assertTrue(e.getValue() >= counted, e.toString());
         }
+    }
+
+    /** --graph-top-k sparsifies our graphs only: ncut-attention gives the same rows with and without it. */
+    @Test
+    void graphTopKDoesNotChangeNcutOnTheAttention() throws Exception {
+        Path weights = tmp.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, VisionTransformer.randomWeights(TINY, 14, 4));
+        LabelledImages data = VocDataset.open(SampleVoc.write(tmp.resolve("voc"), 1, 3), "val");
+        LabelledImages.LabelledImage sample = data.load(data.ids().get(0));
+        PerImage.Options options = PerImage.Options.defaults().withSteps(0).withEigs(6);
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (int topK : new int[] {0, 8}) {
+            VitBackbone vit = VitBackbone.of(TINY, weights, VitBackbone.Resize.PAPER);
+            try (RegionQuality job = new RegionQuality(topK > 0 ? vit.withGraphTopK(topK) : vit, List.of(Baselines.NCUT_ATTENTION), options.withGraphTopK(topK),
+                    Baselines.Options.defaults())) {
+                rows.add(job.process(sample).rows().get(RegionQuality.COUNTS.file()));
+            }
+        }
+        assertEquals(rows.get(0), rows.get(1));
+        assertTrue(rows.get(0).size() > 9, "counts for k = 2..10: " + rows.get(0));
     }
 }

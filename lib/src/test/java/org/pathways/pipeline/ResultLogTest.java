@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathways.data.InvalidInputException;
+import org.pathways.common.InvalidInputException;
 
 /** The result log's bookkeeping, in process. */
 class ResultLogTest {
@@ -37,11 +37,12 @@ class ResultLogTest {
         Files.writeString(dir.resolve(ResultLog.DONE), Files.readString(dir.resolve(ResultLog.DONE)) + "d");
 
         ResultLog again = ResultLog.open(dir, config(1), List.of(T));
-        assertTrue(again.isDone("a") && again.isDone("b") && again.isDone("c"));
+        assertTrue(again.isDone("a") && again.isDone("b"));
+        assertTrue(!again.isDone("c"), "a skipped image is tried again by the next run");
         assertTrue(!again.isDone("d"), "a torn done line does not count");
         again.sortTables();
         assertEquals(List.of("image_id,value", "a,3", "b,1", "b,2"), Files.readAllLines(dir.resolve("t.csv")));
-        assertEquals(List.of("image_id,reason", "c,c.png: unreadable PNG; truncated"), Files.readAllLines(dir.resolve("skipped.csv")));
+        assertEquals(List.of("image_id,reason"), Files.readAllLines(dir.resolve("skipped.csv")), "its row goes with it");
         assertThrows(IllegalArgumentException.class, () -> again.record("e", Map.of("t.csv", List.of("x,1"))), "a row must belong to its image");
     }
 
@@ -80,13 +81,16 @@ class ResultLogTest {
                 new java.io.PrintStream(progress, true), 2, () -> seen.add(log.doneCount()));
         assertEquals(4, s.processed());
         assertEquals(1, s.skipped());
-        assertEquals(List.of(2, 4), seen, "the interim reader runs every 2 images, not after the last");
+        assertEquals(List.of(2, 3), seen, "the interim reader runs every 2 images (i3 skipped: 3 done after 4), not after the last");
         assertEquals(List.of("image_id,value", "i1,7", "i2,7", "i4,7", "i5,7"), Files.readAllLines(dir.resolve("t.csv")));
         String text = progress.toString();
         assertTrue(text.contains("[5/5]") && text.contains("skipped: i3.png: unreadable PNG") && text.contains("ETA"), text);
-        // a second run has nothing left to do
+        assertEquals(List.of("image_id,reason", "i3,i3.png: unreadable PNG"), Files.readAllLines(dir.resolve("skipped.csv")));
+        // a second run tries only the skipped image again (still bad: skipped again)
         DatasetRunner.Summary again = DatasetRunner.run(data, data.ids(), ResultLog.open(dir, config(1), List.of(T)), 1,
                 () -> sample -> { throw new AssertionError("nothing to recompute"); }, new java.io.PrintStream(progress, true));
-        assertEquals(5, again.alreadyDone());
+        assertEquals(4, again.alreadyDone());
+        assertEquals(1, again.skipped());
+        assertEquals(List.of("image_id,reason", "i3,i3.png: unreadable PNG"), Files.readAllLines(dir.resolve("skipped.csv")));
     }
 }

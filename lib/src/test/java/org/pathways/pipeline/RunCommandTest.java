@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathways.cli.Main;
@@ -48,16 +49,41 @@ class RunCommandTest {
     }
 
     @Test
-    void aBrokenImageIsSkippedAndReported() throws Exception {
+    void aBrokenImageIsSkippedReportedAndTriedAgainOnResume() throws Exception {
         Path data = SampleVoc.write(tmp.resolve("voc"), 2, 1);
-        Files.writeString(data.resolve("SegmentationClass/2007_000001.png"), "not a png");
+        Path mask = data.resolve("SegmentationClass/2007_000001.png");
+        byte[] good = Files.readAllBytes(mask);
+        Files.writeString(mask, "not a png");
         Path out = tmp.resolve("out");
         Result r = run("run", "per-image", "--data", data.toString(), "--methods", "kmeans-features", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         String skipped = Files.readString(out.resolve("skipped.csv"));
         assertTrue(skipped.contains("2007_000001,") && skipped.contains("2007_000001.png"), skipped);
-        assertEquals(2, Files.readAllLines(out.resolve("done.txt")).size());
+        assertEquals(List.of("2007_000002"), Files.readAllLines(out.resolve("done.txt")), "a skipped image is not done");
         assertTrue(Files.readString(out.resolve("per-image.csv")).contains("2007_000002,kmeans-features,"));
         assertTrue(Files.exists(out.resolve("regions/kmeans-features/2007_000002.png")));
+        // the file mended, the same run started again does the skipped image and only it
+        Files.write(mask, good);
+        Result again = run("run", "per-image", "--data", data.toString(), "--methods", "kmeans-features", "--out", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(List.of("2007_000001", "2007_000002"), Files.readAllLines(out.resolve("done.txt")).stream().sorted().toList());
+        assertEquals(List.of("image_id,reason"), Files.readAllLines(out.resolve("skipped.csv")));
+        assertTrue(Files.readString(out.resolve("per-image.csv")).contains("2007_000001,kmeans-features,"));
+    }
+
+    /** A file that cannot be read at all (an I/O error, here /proc/self/mem) is not bad data: the run stops, one line, exit 1. */
+    @Test
+    void aDiskErrorStopsTheRunInsteadOfSkipping() throws Exception {
+        Path data = SampleVoc.write(tmp.resolve("voc"), 2, 1);
+        Path jpg = data.resolve("JPEGImages/2007_000001.jpg");
+        Files.delete(jpg);
+        Files.createSymbolicLink(jpg, Path.of("/proc/self/mem")); // a regular file whose read fails with EIO
+        Path out = tmp.resolve("out");
+        Result r = run("run", "per-image", "--data", data.toString(), "--methods", "kmeans-features", "--out", out.toString());
+        assertEquals(1, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("pathways: error:") && last.contains("2007_000001.jpg") && last.contains("cannot read"), r.err());
+        assertEquals(List.of("image_id,reason"), Files.readAllLines(out.resolve("skipped.csv")), "not recorded as a bad image");
+        assertFalse(Files.readAllLines(out.resolve("done.txt")).contains("2007_000001"));
     }
 }

@@ -48,7 +48,7 @@ class SpectralEngineTest {
     }
 
     private static SpectralEngine.Config config(int passes, String optimiser, boolean reuse, double lr) {
-        return new SpectralEngine.Config(passes, 20, lr, optimiser, reuse, 2, 2);
+        return new SpectralEngine.Config(passes, 20, lr, optimiser, reuse);
     }
 
     /** One pass's gradient at the current parameters, flattened. */
@@ -70,7 +70,7 @@ class SpectralEngineTest {
     void accumulatedGradientIs21TimesThenTwentyTimesOnePass() {
         double lr = 1e-3;
         try (NDManager m = NDManager.newBaseManager();
-             SpectralObjective objective = new SpectralObjective(m, graphs(1), K, DataType.FLOAT64, 2, 2)) {
+             SpectralObjective objective = new SpectralObjective(m, graphs(1), SpectralObjective.Spec.of(K).in(DataType.FLOAT64))) {
             FeatureMap f = smallCnn(m, 7);
             double[] p0 = flatParameters(f);
             double[] g0 = onePassGradient(m, objective, f);
@@ -95,7 +95,7 @@ class SpectralEngineTest {
         for (String optimiser : List.of("adam", "sgd")) {
             double lr = optimiser.equals("adam") ? 1e-2 : 1e-2;
             try (NDManager m = NDManager.newBaseManager();
-                 SpectralObjective objective = new SpectralObjective(m, graphs(2), K, DataType.FLOAT64, 2, 2)) {
+                 SpectralObjective objective = new SpectralObjective(m, graphs(2), SpectralObjective.Spec.of(K).in(DataType.FLOAT64))) {
                 FeatureMap exact = smallCnn(m, 3);
                 FeatureMap reused = smallCnn(m, 3);
                 SpectralEngine.Result a = SpectralEngine.run(m, objective, exact, config(65, optimiser, false, lr), null);
@@ -114,7 +114,7 @@ class SpectralEngineTest {
     @Test
     void sameSeedSameResultOtherSeedOtherResult() {
         try (NDManager m = NDManager.newBaseManager();
-             SpectralObjective objective = new SpectralObjective(m, graphs(3), K, DataType.FLOAT32, 2, 2)) {
+             SpectralObjective objective = new SpectralObjective(m, graphs(3), SpectralObjective.Spec.of(K))) {
             SpectralEngine.Config c = SpectralEngine.Config.authors().withPasses(100);
             double[] a = SpectralEngine.run(m, objective, new ToyCnn(m, new ToyCnn.Config(K, 8, 8, 16), DataType.FLOAT32, 5), c, null).probabilities();
             double[] b = SpectralEngine.run(m, objective, new ToyCnn(m, new ToyCnn.Config(K, 8, 8, 16), DataType.FLOAT32, 5), c, null).probabilities();
@@ -137,7 +137,7 @@ class SpectralEngineTest {
             for (int c = 0; c < k; c++) x[c * n + i] /= sum;
         }
         try (NDManager m = NDManager.newBaseManager();
-             SpectralObjective objective = new SpectralObjective(m, graphs, k, DataType.FLOAT64, 2, 2)) {
+             SpectralObjective objective = new SpectralObjective(m, graphs, SpectralObjective.Spec.of(k).in(DataType.FLOAT64))) {
             double[] analytic = SpectralEngine.gradientAt(m, objective, x).dLossDx();
             double eps = 1e-6;
             double worst = 0;
@@ -159,7 +159,7 @@ class SpectralEngineTest {
     @Test
     void aLongRunKeepsTheNumberOfLiveArraysFlat() {
         try (NDManager m = NDManager.newBaseManager();
-             SpectralObjective objective = new SpectralObjective(m, graphs(4), K, DataType.FLOAT32, 2, 2)) {
+             SpectralObjective objective = new SpectralObjective(m, graphs(4), SpectralObjective.Spec.of(K))) {
             FeatureMap f = new ToyCnn(m, new ToyCnn.Config(K, 8, 8, 8), DataType.FLOAT32, 1);
             List<Integer> counts = new ArrayList<>();
             SpectralEngine.run(m, objective, f, SpectralEngine.Config.authors().withPasses(400).withReuseWindowPass(false),
