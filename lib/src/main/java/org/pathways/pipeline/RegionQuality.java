@@ -82,7 +82,8 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
             try {
                 out.addAll(Baselines.expand(List.of(m)));
             } catch (InvalidInputException e) {
-                throw new InvalidInputException(e.getMessage() + "; our own method is '" + OURS + "'");
+                boolean known = Baselines.METHODS.contains(Baselines.baseName(m));
+                throw known ? e : new InvalidInputException(e.getMessage() + "; our own method is '" + OURS + "'");
             }
         }
         if (out.isEmpty()) throw new InvalidInputException("no methods to run");
