@@ -24,10 +24,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Speed and memory of the per-image engine on a DINO ViT-S/16-sized workload: 12 layers x 6 heads "
+        description = {"Speed and memory on DINO ViT-S/16-sized workloads. The per-image engine: 12 layers x 6 heads "
                 + "of 900 x 900 random row-stochastic graphs (a 30 x 30 grid, 480 px input), K = 15, the authors' ToyCNN.",
             "Prints ms per pass (ours, and the authors' formulation run here in the same process), seconds per image "
-                + "for the default schedule computed pass by pass and with the window pass reused, RSS over a long run, threads."})
+                + "for the default schedule computed pass by pass and with the window pass reused, RSS over a long run, threads.",
+            "--part dataset: the data-set training's graph building and one iteration for mini-batches of 8, 20 and 40 images "
+                + "(DINO ViT-S/16 taps at 480, random weights), seconds and peak RSS, how both grow with B, and what COCO-Stuff-27 costs."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "12") int layers;
     @Option(names = "--heads", defaultValue = "6") int heads;
@@ -35,14 +37,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eigs", defaultValue = "15") int eigs;
     @Option(names = "--memory-passes", defaultValue = "2000", description = "Length of the pass-by-pass run that also measures RSS (default: ${DEFAULT-VALUE}).") int memoryPasses;
     @Option(names = "--quick", description = "A short smoke run (200 passes) instead of the full measurement.") boolean quick;
-    @Option(names = "--part", defaultValue = "all", description = "engine, vit, sparse, table1 or all (default: ${DEFAULT-VALUE}).") String part;
+    @Option(names = "--part", defaultValue = "all", description = "engine, vit, sparse, table1, dataset or all (default: ${DEFAULT-VALUE}).") String part;
+    @Option(names = "--dataset-batch", hidden = true, defaultValue = "0") int datasetBatch;
+    @Option(names = "--dataset-weights", hidden = true) Path datasetWeights;
 
     @Override
     public Integer call() throws Exception {
+        if (!List.of("all", "engine", "vit", "sparse", "table1", "dataset", "dataset-batch").contains(part)) {
+            throw new org.pathways.common.InvalidInputException("--part '" + part + "': expected engine, vit, sparse, table1, dataset or all");
+        }
         if (part.equals("all") || part.equals("engine")) engine();
         if (part.equals("all") || part.equals("vit")) vit();
         if (part.equals("all") || part.equals("sparse")) sparse();
         if (part.equals("all") || part.equals("table1")) table1();
+        if (part.equals("all") || part.equals("dataset")) BenchDataset.run(quick);
+        if (part.equals("dataset-batch")) BenchDataset.measure(datasetBatch, datasetWeights); // one child of the dataset part
         return 0;
     }
 

@@ -135,4 +135,46 @@ public final class Images {
         }
         return out;
     }
+
+    /**
+     * The data-set preprocessing (paper App. C.1, after STEGO and PiCIE: short side 320; the authors' main_cls.py: 256):
+     * the short side resized to {@code side} (bilinear; the long side as torchvision's Resize(int) makes it,
+     * int(side * long / short)), then the centre {@code side} x {@code side} square (torchvision's CenterCrop).
+     */
+    public static BufferedImage squareCrop(BufferedImage image, int side) {
+        int[] g = squareCropGeometry(image.getHeight(), image.getWidth(), side);
+        BufferedImage resized = resize(image, g[1], g[0], true);
+        return toRgb(resized.getSubimage(g[3], g[2], side, side));
+    }
+
+    /** The same crop of a label map (nearest neighbour), so that labels stay on their pixels. */
+    public static int[] squareCropLabels(int[] labels, int height, int width, int side) {
+        int[] g = squareCropGeometry(height, width, side);
+        int[] out = new int[side * side];
+        for (int y = 0; y < side; y++) {
+            int sy = Math.min(height - 1, (int) ((long) (y + g[2]) * height / g[0]));
+            for (int x = 0; x < side; x++) {
+                int sx = Math.min(width - 1, (int) ((long) (x + g[3]) * width / g[1]));
+                out[y * side + x] = labels[sy * width + sx];
+            }
+        }
+        return out;
+    }
+
+    /** Resized height and width, then the crop's top and left. */
+    private static int[] squareCropGeometry(int height, int width, int side) {
+        if (side < 1) throw new IllegalArgumentException("crop side must be >= 1, got " + side);
+        int h;
+        int w;
+        if (height <= width) {
+            h = side;
+            w = (int) ((long) side * width / height);
+        } else {
+            w = side;
+            h = (int) ((long) side * height / width);
+        }
+        int top = (int) Math.round((h - side) / 2.0);
+        int left = (int) Math.round((w - side) / 2.0);
+        return new int[] {h, w, top, left};
+    }
 }

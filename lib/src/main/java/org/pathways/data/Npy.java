@@ -57,7 +57,73 @@ public final class Npy {
         return out;
     }
 
+    /** An array read as floats (e.g. float16 taps), without a double copy: shape, C-order values, dtype. */
+    public record Floats(int[] shape, float[] values, String dtype) {}
+
+    /**
+     * Reads every array of an {@code .npz} archive as floats, for large float16/float32 arrays (a data set's taps); other
+     * dtypes are converted (exact for integers below 2^24).
+     */
+    public static Map<String, Floats> readNpzFloats(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        Map<String, Floats> out = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                if (e.isDirectory()) continue;
+                String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
+                byte[] bytes = zip.readAllBytes();
+                String where = file + ":" + e.getName();
+                Header h = header(bytes, where);
+                if (h.fortran()) throw new IOException(where + ": Fortran order is not supported here");
+                float[] values = new float[h.count()];
+                ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                bb.position(h.data());
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = switch (h.type()) {
+                        case "f2" -> halfToFloat(bb.getShort());
+                        case "f4" -> bb.getFloat();
+                        default -> (float) value(bb, h.type());
+                    };
+                }
+                out.put(name, new Floats(h.shape(), values, h.type()));
+            }
+        } catch (java.util.zip.ZipException ex) {
+            throw new IOException(file + ": not a valid .npz archive (" + ex.getMessage() + ")");
+        }
+        if (out.isEmpty()) throw new IOException(file + ": not a valid .npz archive (no arrays)");
+        return out;
+    }
+
+    /** A parsed .npy header: shape, dtype without byte order, order, element count and where the data starts. */
+    private record Header(int[] shape, String type, boolean fortran, int count, int data) {}
+
     static NdData parse(byte[] bytes, String where) throws IOException {
+        Header h = header(bytes, where);
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        double[] values = new double[h.count()];
+        bb.position(h.data());
+        for (int i = 0; i < values.length; i++) values[i] = value(bb, h.type());
+        return new NdData(h.shape(), h.fortran() ? fortranToC(values, h.shape()) : values, h.type());
+    }
+
+    private static double value(ByteBuffer bb, String type) {
+        return switch (type) {
+            case "f8" -> bb.getDouble();
+            case "f4" -> bb.getFloat();
+            case "f2" -> halfToFloat(bb.getShort());
+            case "i8" -> bb.getLong();
+            case "u8" -> { long v = bb.getLong(); yield v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1); }
+            case "i4" -> bb.getInt();
+            case "u4" -> Integer.toUnsignedLong(bb.getInt());
+            case "i2" -> bb.getShort();
+            case "u2" -> Short.toUnsignedInt(bb.getShort());
+            case "i1" -> bb.get();
+            default -> Byte.toUnsignedInt(bb.get()); // u1, b1
+        };
+    }
+
+    private static Header header(byte[] bytes, String where) throws IOException {
         if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
             throw new IOException(where + ": not a .npy file (bad magic)");
         }
@@ -99,24 +165,7 @@ public final class Npy {
         if ((long) data + count * width > bytes.length) {
             throw new IOException(where + ": truncated data (" + (bytes.length - data) + " bytes for " + count + " x " + width + ")");
         }
-        double[] values = new double[(int) count];
-        bb.position(data);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = switch (type) {
-                case "f8" -> bb.getDouble();
-                case "f4" -> bb.getFloat();
-                case "f2" -> halfToFloat(bb.getShort());
-                case "i8" -> bb.getLong();
-                case "u8" -> { long v = bb.getLong(); yield v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1); }
-                case "i4" -> bb.getInt();
-                case "u4" -> Integer.toUnsignedLong(bb.getInt());
-                case "i2" -> bb.getShort();
-                case "u2" -> Short.toUnsignedInt(bb.getShort());
-                case "i1" -> bb.get();
-                default -> Byte.toUnsignedInt(bb.get()); // u1, b1
-            };
-        }
-        return new NdData(shape, fortran ? fortranToC(values, shape) : values, type);
+        return new Header(shape, type, fortran, (int) count, data);
     }
 
     /** Reorders values stored with the first index fastest (Fortran) into C order (last index fastest). */
@@ -159,6 +208,71 @@ public final class Npy {
         write(file, shape, values, "f4");
     }
 
+    /**
+     * Writes a float32 {@code .npy} file from floats, streamed (no whole-file copy in memory): for large arrays such as
+     * a data set's feature table.
+     */
+    public static void writeFloat32(Path file, int[] shape, float[] values) throws IOException {
+        writeFloats(file, shape, values, "f4");
+    }
+
+    /** Writes a float16 {@code .npy} file (values rounded to nearest, ties to even), streamed. */
+    public static void writeFloat16(Path file, int[] shape, float[] values) throws IOException {
+        writeFloats(file, shape, values, "f2");
+    }
+
+    private static void writeFloats(Path file, int[] shape, float[] values, String type) throws IOException {
+        long count = 1;
+        for (int n : shape) count *= n;
+        if (count != values.length) throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape) + " does not hold " + values.length + " values");
+        AtomicFiles.write(file, tmp -> {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                writeFloatsTo(out, shape, values, type);
+            }
+        });
+    }
+
+    /** Serialises floats as float32 ("f4") or float16 ("f2") in {@code .npy} format, in chunks. */
+    public static void writeFloatsTo(OutputStream out, int[] shape, float[] values, String type) throws IOException {
+        out.write(header(shape, type));
+        int width = type.equals("f2") ? 2 : 4;
+        ByteBuffer bb = ByteBuffer.allocate(width * 8192).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < values.length; i++) {
+            if (width == 2) bb.putShort(floatToHalf(values[i]));
+            else bb.putFloat(values[i]);
+            if (!bb.hasRemaining()) {
+                out.write(bb.array(), 0, bb.position());
+                bb.clear();
+            }
+        }
+        out.write(bb.array(), 0, bb.position());
+    }
+
+    /** float to IEEE 754 binary16, round to nearest even (Float.floatToFloat16 is Java 20+). */
+    public static short floatToHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = (bits >>> 23) & 0xff;
+        int mant = bits & 0x7fffff;
+        if (exp == 0xff) return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0)); // Inf or NaN
+        int e = exp - 127 + 15;
+        if (e >= 0x1f) return (short) (sign | 0x7c00);                         // overflow: Inf
+        if (e <= 0) {                                                          // subnormal or zero
+            if (e < -10) return (short) sign;
+            int m = mant | 0x800000;
+            int shift = 14 - e;
+            int half = m >> shift;
+            int rest = m & ((1 << shift) - 1);
+            int midpoint = 1 << (shift - 1);
+            if (rest > midpoint || (rest == midpoint && (half & 1) == 1)) half++;
+            return (short) (sign | half);
+        }
+        int half = (e << 10) | (mant >> 13);
+        int rest = mant & 0x1fff;
+        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) half++;      // may carry into the exponent: still right
+        return (short) (sign | half);
+    }
+
     /** Writes a float64 {@code .npy} file. */
     public static void writeFloat64(Path file, int[] shape, double[] values) throws IOException {
         write(file, shape, values, "f8");
@@ -182,16 +296,10 @@ public final class Npy {
 
     /** Serialises an array in {@code .npy} format (used for .npz entries too). */
     public static void writeTo(OutputStream out, int[] shape, double[] values, String type) throws IOException {
-        StringBuilder dims = new StringBuilder();
-        for (int n : shape) dims.append(n).append(", ");
-        String shapeText = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
-        String header = "{'descr': '<" + type + "', 'fortran_order': False, 'shape': " + shapeText + ", }";
-        int total = 10 + header.length() + 1;
-        int pad = (64 - total % 64) % 64;
-        header = header + " ".repeat(pad) + "\n";
+        byte[] head = header(shape, type);
         int width = type.equals("f4") ? 4 : 8;
-        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + values.length * width).order(ByteOrder.LITTLE_ENDIAN);
-        bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer bb = ByteBuffer.allocate(head.length + values.length * width).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(head);
         for (double v : values) {
             switch (type) {
                 case "f4" -> bb.putFloat((float) v);
@@ -203,17 +311,63 @@ public final class Npy {
         out.write(bb.array());
     }
 
-    /** Writes named float32 arrays into an {@code .npz} archive (uncompressed, as numpy.savez does). */
+    /** The magic, version 1.0, the header length and the padded header of an {@code .npy} file. */
+    private static byte[] header(int[] shape, String type) {
+        StringBuilder dims = new StringBuilder();
+        for (int n : shape) dims.append(n).append(", ");
+        String shapeText = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
+        String header = "{'descr': '<" + type + "', 'fortran_order': False, 'shape': " + shapeText + ", }";
+        int total = 10 + header.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        header = header + " ".repeat(pad) + "\n";
+        ByteBuffer bb = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return bb.array();
+    }
+
+    /**
+     * Writes named arrays into an {@code .npz} archive (uncompressed, as numpy.savez does): int64 for integer dtypes,
+     * float64 for "f8", float16 for "f2", float32 otherwise.
+     */
     public static void writeNpz(Path file, Map<String, NdData> arrays) throws IOException {
         AtomicFiles.write(file, tmp -> writeNpzTo(tmp, arrays));
+    }
+
+    /**
+     * Writes float arrays into an {@code .npz} archive, each as its {@link Floats#dtype()} says ("f2" float16, "f4"
+     * float32, "i8" int64 of the rounded values), streamed with no double copy: for large float16 taps.
+     */
+    public static void writeNpzFloats(Path file, Map<String, Floats> arrays) throws IOException {
+        AtomicFiles.write(file, tmp -> {
+            try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                for (Map.Entry<String, Floats> e : arrays.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                    Floats f = e.getValue();
+                    switch (f.dtype()) {
+                        case "f2", "f4" -> writeFloatsTo(zip, f.shape(), f.values(), f.dtype());
+                        case "i8" -> {
+                            double[] v = new double[f.values().length];
+                            for (int i = 0; i < v.length; i++) v[i] = Math.round(f.values()[i]);
+                            writeTo(zip, f.shape(), v, "i8");
+                        }
+                        default -> throw new IllegalArgumentException(file + ": dtype " + f.dtype() + " is not f2, f4 or i8");
+                    }
+                    zip.closeEntry();
+                }
+            }
+        });
     }
 
     private static void writeNpzTo(Path file, Map<String, NdData> arrays) throws IOException {
         try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
             for (Map.Entry<String, NdData> e : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                String type = e.getValue().dtype().startsWith("i") ? "i8" : e.getValue().dtype().equals("f8") ? "f8" : "f4";
-                writeTo(zip, e.getValue().shape(), e.getValue().values(), type);
+                String dtype = e.getValue().dtype();
+                if (dtype.equals("f2")) {
+                    writeFloatsTo(zip, e.getValue().shape(), e.getValue().asFloats(), "f2");
+                } else {
+                    writeTo(zip, e.getValue().shape(), e.getValue().values(), dtype.startsWith("i") ? "i8" : dtype.equals("f8") ? "f8" : "f4");
+                }
                 zip.closeEntry();
             }
         }

@@ -65,6 +65,14 @@ public interface Backbone extends AutoCloseable {
         }
     }
 
+    /**
+     * The queries and keys (when {@code queriesAndKeys}) and the values (when {@code values}) of every attention layer for
+     * an image, CLS dropped: what the data-set graphs are built from (paper Sec. 3.3).
+     */
+    default AttentionTaps attentionTaps(BufferedImage image, boolean queriesAndKeys, boolean values) {
+        throw new org.pathways.common.InvalidInputException(name() + " has no queries, keys and values for data-set graphs");
+    }
+
     /** Frees a model's weights; nothing to do for weight-free backbones. */
     @Override
     default void close() {}

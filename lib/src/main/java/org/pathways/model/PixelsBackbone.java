@@ -92,6 +92,68 @@ public final class PixelsBackbone implements Backbone {
         return new Graphs(name(), describe(), height, width, graphs, finalLayerAt(integral, height, width, baselineGraph), java.util.Map.of());
     }
 
+    /** The grids of the data-set taps: short sides 8, 16 and 32 cells, the paper's limit of 32 x 32. */
+    static final int[] TAP_SIDES = {8, 16, 32};
+
+    /**
+     * The data-set stand-in's taps (not part of the paper), one head per layer at short sides 8, 16 and 32: queries =
+     * keys = a code of the cell's position (cos and sin of pi u and 2 pi u for each axis, u in (0, 1)), so that the Q-K
+     * graph links nearby places in every image ("where"); values = the cell's appearance, its CIELAB mean relative to
+     * mid-grey and its CIELAB standard deviation (texture), so that the V-V graph links alike stuff anywhere ("what").
+     * By construction, so it teaches what the two graphs do rather than shows that a network does it.
+     */
+    @Override
+    public AttentionTaps attentionTaps(BufferedImage image, boolean queriesAndKeys, boolean values) {
+        double[][] lab = Images.lab(image);
+        int height = image.getHeight();
+        int width = image.getWidth();
+        double[][] integral = new double[3][];
+        double[][] squares = new double[3][];
+        for (int c = 0; c < 3; c++) {
+            integral[c] = integralImage(lab[c], height, width);
+            double[] sq = new double[lab[c].length];
+            for (int i = 0; i < sq.length; i++) sq[i] = lab[c][i] * lab[c][i];
+            squares[c] = integralImage(sq, height, width);
+        }
+        List<AttentionTaps.Layer> layers = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int side : TAP_SIDES) {
+            int[] g = grid(height, width, side);
+            if (!seen.add(g[0] + "x" + g[1])) continue;
+            int rows = g[0];
+            int cols = g[1];
+            int n = rows * cols;
+            float[] position = queriesAndKeys ? new float[n * 8] : null;
+            float[] appearance = values ? new float[n * 6] : null;
+            for (int gy = 0; gy < rows; gy++) {
+                int y0 = (int) ((long) gy * height / rows);
+                int y1 = Math.max(y0 + 1, (int) ((long) (gy + 1) * height / rows));
+                for (int gx = 0; gx < cols; gx++) {
+                    int x0 = (int) ((long) gx * width / cols);
+                    int x1 = Math.max(x0 + 1, (int) ((long) (gx + 1) * width / cols));
+                    int i = gy * cols + gx;
+                    if (position != null) {
+                        double u = (gy + 0.5) / rows;
+                        double v = (gx + 0.5) / cols;
+                        double[] code = {Math.cos(Math.PI * u), Math.sin(Math.PI * u), Math.cos(Math.PI * v), Math.sin(Math.PI * v),
+                            Math.cos(2 * Math.PI * u), Math.sin(2 * Math.PI * u), Math.cos(2 * Math.PI * v), Math.sin(2 * Math.PI * v)};
+                        for (int c = 0; c < 8; c++) position[i * 8 + c] = (float) code[c];
+                    }
+                    if (appearance != null) {
+                        for (int c = 0; c < 3; c++) {
+                            double mean = boxMean(integral[c], width, y0, y1, x0, x1);
+                            double var = Math.max(0, boxMean(squares[c], width, y0, y1, x0, x1) - mean * mean);
+                            appearance[i * 6 + c] = (float) ((c == 0 ? mean - 50 : mean) / 12);
+                            appearance[i * 6 + 3 + c] = (float) (Math.sqrt(var) / 6);
+                        }
+                    }
+                }
+            }
+            layers.add(new AttentionTaps.Layer("pixels." + rows + "x" + cols, rows, cols, 1, 8, 6, position, position, appearance));
+        }
+        return new AttentionTaps(layers);
+    }
+
     /** Mean CIELAB colour and centre position (in short-side units) of every cell of a rows x cols grid. */
     private record Cells(double[][] colour, double[][] position) {}
 

@@ -198,6 +198,53 @@ public final class VitBackbone implements Backbone {
         }
     }
 
+    @Override
+    public AttentionTaps attentionTaps(BufferedImage image, boolean queriesAndKeys, boolean values) {
+        ImageTower tower = tower();
+        int[] grid = inputSize(image.getHeight(), image.getWidth());
+        int h0 = grid[0] / patch;
+        int w0 = grid[1] / patch;
+        boolean upsampled = settings.modelInput() > 0;
+        int[] size = upsampled ? new int[] {settings.modelInput(), settings.modelInput()} : grid;
+        int h = size[0] / patch;
+        int w = size[1] / patch;
+        List<String> parts = new ArrayList<>();
+        if (queriesAndKeys) parts.addAll(List.of("q", "k"));
+        if (values) parts.add("v");
+        List<String> patterns = new ArrayList<>();
+        for (String part : parts) patterns.add("blocks.*.attn." + part);
+        BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true);
+        List<AttentionTaps.Layer> layers = new ArrayList<>();
+        try (NDManager scope = manager.newSubManager()) {
+            Taps taps = new Taps(scope, patterns.toArray(new String[0]));
+            tower.forward(tower.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1]))), taps);
+            for (int layer = 0; layer < tower.depth(); layer++) {
+                String b = "blocks." + layer + ".attn.";
+                float[][] qkv = new float[3][];
+                int heads = 0;
+                int dim = 0;
+                for (int p = 0; p < 3; p++) {
+                    String part = new String[] {"q", "k", "v"}[p];
+                    NDArray a = taps.captured().get(b + part);
+                    if (a == null) continue;
+                    heads = (int) a.getShape().get(1);
+                    dim = (int) a.getShape().get(3);
+                    qkv[p] = upsampled ? upsampleTokens(a, heads, dim, h, w, h0, w0) : patchTokens(a, heads, dim, h * w);
+                }
+                layers.add(new AttentionTaps.Layer("blocks." + layer, h0, w0, heads, dim, dim, qkv[0], qkv[1], qkv[2]));
+            }
+        }
+        return new AttentionTaps(layers);
+    }
+
+    /** (1, heads, 1 + n, d) per-head tokens with the CLS token dropped: heads x n x d values. */
+    private static float[] patchTokens(NDArray perHead, int heads, int dim, int n) {
+        float[] all = perHead.toFloatArray();
+        float[] out = new float[heads * n * dim];
+        for (int hd = 0; hd < heads; hd++) System.arraycopy(all, (hd * (n + 1) + 1) * dim, out, hd * n * dim, n * dim);
+        return out;
+    }
+
     /** A layer's attention (1, heads, N, N) as a graph; with top-k, libtorch selects each row's k largest entries. */
     private Graph graph(String tap, NDArray probs, int h0, int w0) {
         int heads = (int) probs.getShape().get(1);

@@ -1,9 +1,6 @@
 package org.pathways.pipeline;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pathways.common.AtomicFiles;
-import org.pathways.common.InvalidInputException;
 
 /**
  * The append-only result files of a batch run, made to survive a crash, Ctrl-C or {@code kill -9} at any moment.
@@ -36,117 +32,49 @@ public final class ResultLog implements AutoCloseable {
     }
 
     public static final String DONE = "done.txt";
-    public static final String CONFIG = "run.json";
-    /** Held (an OS file lock) while a process writes the folder: the OS drops it when the process dies, kill -9 included. */
-    public static final String LOCK = ".run.lock";
+    public static final String CONFIG = RunFolder.CONFIG;
     public static final Table SKIPPED = new Table("skipped.csv", "image_id,reason");
 
+    private final RunFolder folder;
     private final Path dir;
     private final List<Table> tables;
     private final Set<String> done = new LinkedHashSet<>();
 
     private volatile boolean closed;
 
-    /** Folders this JVM holds the lock of, with how many open logs share it (a notebook may open a folder again). */
-    private static final Map<Path, Holder> HELD = new java.util.HashMap<>();
-    private static volatile boolean shuttingDown;
-
-    private record Holder(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock, int[] users) {}
-
-    static {
-        // after Ctrl-C the JVM may finish an image while exiting: it is not recorded, so a run started next does it
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown = true, "pathways-results-shutdown"));
-    }
-
-    private ResultLog(Path dir, List<Table> tables) {
-        this.dir = dir;
+    private ResultLog(RunFolder folder, List<Table> tables) {
+        this.folder = folder;
+        this.dir = folder.dir();
         this.tables = tables;
     }
 
-    /** Takes the folder's lock, or refuses with one line while another process holds it. */
-    private static void lock(Path dir) throws IOException {
-        Path key = dir.toAbsolutePath().normalize();
-        synchronized (HELD) {
-            Holder held = HELD.get(key);
-            if (held != null) {
-                held.users()[0]++;
-                return;
-            }
-            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(key.resolve(LOCK),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-            java.nio.channels.FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                throw new InvalidInputException(dir + ": another Pathways run is writing this folder; wait for it to end (Ctrl-C stops it) and start again");
-            }
-            HELD.put(key, new Holder(channel, lock, new int[] {1}));
-        }
-    }
-
-    /** Lets go of the folder (the lock goes when the last log of this JVM on it closes). */
+    /** Lets go of the folder (its lock goes when the last user of this JVM closes it). */
     @Override
     public void close() throws IOException {
-        Path key = dir.toAbsolutePath().normalize();
-        synchronized (HELD) {
-            if (closed) return;
+        synchronized (done) {
             closed = true;
-            Holder held = HELD.get(key);
-            if (held != null && --held.users()[0] == 0) {
-                HELD.remove(key);
-                held.lock().release();
-                held.channel().close();
-            }
         }
+        folder.close();
     }
 
     /**
      * Opens {@code dir} for a run with {@code config}: a new folder is set up; a folder of the same run is cleaned of
-     * unfinished images and continued; anything else is refused with a one-line message.
+     * unfinished images and continued; anything else is refused with a one-line message (see {@link RunFolder}).
      */
     public static ResultLog open(Path dir, JsonObject config, List<Table> tables) throws IOException {
         List<Table> all = new ArrayList<>(tables);
         all.add(SKIPPED);
-        ResultLog log = new ResultLog(dir, List.copyOf(all));
-        Path configFile = dir.resolve(CONFIG);
-        if (Files.isRegularFile(configFile)) {
-            JsonObject previous;
-            try {
-                previous = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
-            } catch (RuntimeException e) {
-                throw new InvalidInputException(configFile + ": unreadable run configuration (" + e.getMessage() + ")");
-            }
-            String difference = firstDifference(previous, config);
-            if (difference != null) {
-                throw new InvalidInputException(configFile + ": this folder holds a run with another configuration (" + difference
-                        + "); choose another --out or remove the folder");
-            }
-            lock(dir);
+        List<String> files = new ArrayList<>();
+        for (Table t : all) files.add(t.file());
+        RunFolder folder = RunFolder.open(dir, config, files);
+        ResultLog log = new ResultLog(folder, List.copyOf(all));
+        if (folder.resumed()) {
             log.recover();
         } else {
-            for (Table t : all) {
-                if (Files.exists(dir.resolve(t.file()))) {
-                    throw new InvalidInputException(dir.resolve(t.file()) + ": exists but " + CONFIG + " does not; not a Pathways run folder, choose another --out");
-                }
-            }
-            Files.createDirectories(dir);
-            lock(dir);
-            String text = new GsonBuilder().setPrettyPrinting().create().toJson(config) + "\n";
-            AtomicFiles.write(configFile, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
             for (Table t : all) AtomicFiles.write(dir.resolve(t.file()), tmp -> Files.writeString(tmp, t.header() + "\n"));
             AtomicFiles.write(dir.resolve(DONE), tmp -> Files.writeString(tmp, ""));
         }
         return log;
-    }
-
-    private static String firstDifference(JsonObject before, JsonObject now) {
-        Set<String> keys = new LinkedHashSet<>(before.keySet());
-        keys.addAll(now.keySet());
-        for (String k : keys) {
-            JsonElement a = before.get(k);
-            JsonElement b = now.get(k);
-            if (a == null || b == null || !a.equals(b)) return k + ": " + a + " before, " + b + " now";
-        }
-        return null;
     }
 
     /** Keeps only complete lines of finished images, first occurrence of each row key. */
@@ -205,7 +133,7 @@ public final class ResultLog implements AutoCloseable {
     private void append(String id, Map<String, List<String>> rows, boolean finished) throws IOException {
         synchronized (done) {
             if (closed) throw new IllegalStateException(dir + ": a row of " + id + " was recorded after its run folder was closed");
-            if (shuttingDown) return; // a run stopping (Ctrl-C): the next one computes this image again
+            if (RunFolder.shuttingDown()) return; // a run stopping (Ctrl-C): the next one computes this image again
             for (Table t : tables) {
                 List<String> r = rows.getOrDefault(t.file(), List.of());
                 for (String line : r) {

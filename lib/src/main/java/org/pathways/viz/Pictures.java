@@ -37,6 +37,54 @@ public final class Pictures {
         return out;
     }
 
+    /** Ids in {@link #PALETTE} colours (id mod its size), e.g. clusters that are not classes. */
+    public static BufferedImage paletteColours(int[] ids, int height, int width) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < ids.length; i++) out.setRGB(i % width, i / width, PALETTE[Math.floorMod(ids[i], PALETTE.length)].getRGB() & 0xffffff);
+        return out;
+    }
+
+    /**
+     * Three maps as red, green and blue, each scaled by the given range (not its own), so that a colour means the same
+     * in every picture made with the same ranges: e.g. one image's principal components of a whole data set.
+     *
+     * @param maps three maps of gridHeight x gridWidth, one after the other
+     */
+    public static BufferedImage rgb(double[] maps, double[] low, double[] high, int gridHeight, int gridWidth, int height, int width) {
+        int n = gridHeight * gridWidth;
+        BufferedImage small = new BufferedImage(gridWidth, gridHeight, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < n; i++) {
+            int pixel = 0;
+            for (int c = 0; c < 3; c++) {
+                double v = c * n + i < maps.length ? (maps[c * n + i] - low[c]) / Math.max(1e-12, high[c] - low[c]) : 0;
+                pixel = (pixel << 8) | (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+            }
+            small.setRGB(i % gridWidth, i / gridWidth, pixel);
+        }
+        return scale(small, width, height, true);
+    }
+
+    /** Pictures one below the other, left-aligned on white. */
+    public static BufferedImage stack(List<BufferedImage> rows) {
+        int width = 1;
+        int height = 0;
+        for (BufferedImage r : rows) {
+            width = Math.max(width, r.getWidth());
+            height += r.getHeight();
+        }
+        BufferedImage out = new BufferedImage(width, Math.max(1, height), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        int y = 0;
+        for (BufferedImage r : rows) {
+            g.drawImage(r, 0, y, null);
+            y += r.getHeight();
+        }
+        g.dispose();
+        return out;
+    }
+
     /** Regions as palette colours blended over the image, with region borders drawn in white. */
     public static BufferedImage overlay(BufferedImage image, int[] labels, double alpha) {
         int w = image.getWidth();

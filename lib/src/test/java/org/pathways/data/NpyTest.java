@@ -79,4 +79,22 @@ class NpyTest {
         assertEquals(-0.25f, Npy.halfToFloat((short) 0xb400));
         assertEquals(Float.POSITIVE_INFINITY, Npy.halfToFloat((short) 0x7c00));
     }
+
+    /** float16 encoding against hand-derived IEEE 754 half bit patterns: round to nearest even, subnormals, overflow. */
+    @Test
+    void writesHalfPrecisionBitExact() throws IOException {
+        float[] in = {1f, -2f, 65504f, 65520f, 1f / 3, 0.1f, (float) Math.pow(2, -24), (float) Math.pow(2, -25), 1e-9f, 1.0009765625f + 0.00048828125f, Float.NaN, -0f};
+        int[] bits = {0x3c00, 0xc000, 0x7bff, 0x7c00, 0x3555, 0x2e66, 0x0001, 0x0000, 0x0000, 0x3c02, 0x7e00, 0x8000};
+        // 2^-25 is half of the smallest subnormal: a tie, to even (0); 1 + 1.5 ulp is a tie between 1+ulp and 1+2ulp: to even (0x3c02)
+        for (int i = 0; i < in.length; i++) {
+            int got = Npy.floatToHalf(in[i]) & 0xffff;
+            if (Float.isNaN(in[i])) assertTrue((got & 0x7c00) == 0x7c00 && (got & 0x3ff) != 0, "NaN stays NaN: " + Integer.toHexString(got));
+            else assertEquals(bits[i], got, in[i] + " -> 0x" + Integer.toHexString(got));
+        }
+        Path f = dir.resolve("half.npy");
+        Npy.writeFloat16(f, new int[] {2, 2}, new float[] {1f, -2f, 65504f, 1f / 3});
+        NdData back = Npy.read(f);
+        assertEquals("f2", back.dtype());
+        assertArrayEquals(new double[] {1, -2, 65504, 0.333251953125}, back.values());
+    }
 }

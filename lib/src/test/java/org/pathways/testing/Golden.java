@@ -56,6 +56,24 @@ public final class Golden {
         Assertions.assertTrue(worst <= limit, what + ": max|diff| " + worst + " > " + limit);
     }
 
+    /** Asserts max|actual - expected| <= absTol (absolute) and records the check. */
+    public static void assertCloseAbs(String what, double[] expected, double[] actual, double absTol) {
+        Assertions.assertEquals(expected.length, actual.length, what + ": length");
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(expected[i] - actual[i]);
+            if (!(d <= worst)) {
+                worst = d;
+                at = i;
+            }
+        }
+        record(what, worst, absTol);
+        if (!(worst <= absTol)) {
+            Assertions.fail(what + ": max|diff| " + worst + " > " + absTol + " at flat index " + at + " (expected " + expected[at] + ", got " + actual[at] + ")");
+        }
+    }
+
     public static void assertClose(String what, double expected, double actual, double absTol) {
         double diff = Math.abs(expected - actual);
         record(what, diff, absTol);

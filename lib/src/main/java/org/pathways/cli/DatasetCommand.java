@@ -1,0 +1,177 @@
+package org.pathways.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pathways.affinity.KnnGraph;
+import org.pathways.affinity.SparseGraph;
+import org.pathways.common.InvalidInputException;
+import org.pathways.data.NdData;
+import org.pathways.data.Npy;
+import org.pathways.spectral.DatasetObjective;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The data-set-level method's stages on plain files (paper Sec. 3.3), as {@code spectral --steps 0} is for the
+ * per-image objective: build a mini-batch's kNN graph from queries and keys, and evaluate the objective and its
+ * gradient at given logits. The whole training is {@code run dataset}.
+ */
+@Command(name = "dataset", mixinStandardHelpOptions = true,
+        description = "The data-set-level method's stages on plain files: the kNN graph of a mini-batch, and the objective with its gradient.",
+        subcommands = {DatasetCommand.GraphStage.class, DatasetCommand.ObjectiveStage.class})
+final class DatasetCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Dense {@code affinity.npy} is written up to this many entries (heads x (B n)^2). */
+    static final long DENSE_LIMIT = 1L << 26;
+
+    @Command(name = "graph", mixinStandardHelpOptions = true,
+            description = {"The authors' kNN graph of a mini-batch (model_seg.py build_knn_graph): unit-norm queries against unit-norm keys "
+                    + "(pass the values as both for the V-V graph), own node excluded, the top k of each row inside its image and in the other "
+                    + "images, values <= threshold dropped, symmetrised, row-normalised (1 / rowsum + 1e-6). One graph per input head; "
+                    + "node = b * N + position.",
+                "Writes OUT/affinity.npz (indices 3 x nnz int64: head, row, col, sorted; values float64; shape [heads, BN, BN]; batch [B]) "
+                    + "and, when heads x (BN)^2 <= 2^26, OUT/affinity.npy (heads x BN x BN, float64)."})
+    static final class GraphStage implements Callable<Integer> {
+        @Option(names = "--q", required = true, paramLabel = "Q.npy", description = "Queries, B x heads x N x d (the authors' concatenated layout: B x 1 x N x (heads*d)).")
+        Path queries;
+
+        @Option(names = "--k", required = true, paramLabel = "K.npy", description = "Keys, the same shape.")
+        Path keys;
+
+        @Option(names = "--k-intra", defaultValue = "50", description = "Neighbours kept inside each node's image (default: ${DEFAULT-VALUE}).")
+        int kIntra;
+
+        @Option(names = "--k-inter", defaultValue = "50", description = "Neighbours kept in the other images (default: ${DEFAULT-VALUE}).")
+        int kInter;
+
+        @Option(names = "--threshold", defaultValue = "0.1", description = "Similarities at or below it are dropped (default: ${DEFAULT-VALUE}).")
+        double threshold;
+
+        @Option(names = "--precision", defaultValue = "authors", description = "authors (float32 after the top-k, as their code) or f64 (default: ${DEFAULT-VALUE}).")
+        String precision;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+        Path out;
+
+        @Option(names = "--force", description = "Overwrite affinity files that Pathways did not write.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            KnnGraph.Precision p = switch (precision) {
+                case "authors" -> KnnGraph.Precision.AUTHORS;
+                case "f64" -> KnnGraph.Precision.F64;
+                default -> throw new InvalidInputException("--precision '" + precision + "': expected authors or f64");
+            };
+            NdData q = read(queries, "--q");
+            NdData k = read(keys, "--k");
+            int[] s = q.shape();
+            if (s.length != 4) throw new InvalidInputException(queries + ": shape " + q.shapeString() + " is not B x heads x N x d");
+            if (!java.util.Arrays.equals(s, k.shape())) throw new InvalidInputException(keys + ": shape " + k.shapeString() + " differs from the queries' " + q.shapeString());
+            int batch = s[0];
+            int n = s[2];
+            KnnGraph.Settings settings = new KnnGraph.Settings(kIntra, kInter, threshold, p);
+            List<String> files = List.of("affinity.npz", "affinity.npy");
+            checkWritable(out, files, force);
+            int side = (int) Math.round(Math.sqrt(n));
+            int[] grid = side * side == n ? new int[] {side, side} : new int[] {1, n};
+            DataType type = q.dtype().equals("f8") && k.dtype().equals("f8") ? DataType.FLOAT64 : DataType.FLOAT32;
+            SparseGraph g = KnnGraph.build("affinity", q.values(), k.values(), batch, s[1], grid[0], grid[1], s[3], type, settings);
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(MARK), "written by pathways dataset graph\n");
+            g.writeNpz(out.resolve("affinity.npz"));
+            long nodes = g.nodes();
+            if (g.heads() * nodes * nodes <= DENSE_LIMIT) {
+                Npy.writeFloat64(out.resolve("affinity.npy"), new int[] {g.heads(), (int) nodes, (int) nodes}, g.dense());
+            }
+            long nnz = 0;
+            for (int h = 0; h < g.heads(); h++) nnz += g.entries(h);
+            System.err.printf("%d heads over %d images x %d nodes: %d entries (%.1f per row); wrote %s%n", g.heads(), batch, n, nnz,
+                    (double) nnz / (g.heads() * nodes), out.resolve("affinity.npz"));
+            return 0;
+        }
+    }
+
+    @Command(name = "objective", mixinStandardHelpOptions = true,
+            description = {"The data-set objective at given logits (train_utils.py subsample_feat_and_solve_ncut_semantic): softmax over K, "
+                    + "adaptive average pooling to every graph's grid, L2 normalisation over all nodes of the batch, "
+                    + "loss = mean |w_g (z^T A_g z - 1)| + mean w_g (z_i^T z_j)^2 with w_g = 32 / res_g, in float64.",
+                "Prints one line, 'loss <value>', and writes OUT/grad.npy: dL/dlogits (float64, the shape of LOGITS)."})
+    static final class ObjectiveStage implements Callable<Integer> {
+        @Option(names = "--graph", required = true, paramLabel = "G", description = "A 'dataset graph' folder, its .npz, or a dense .npy (N x N or heads x N x N); "
+                + "repeat for several layers. Every head is one graph, of grid sqrt(N / B).")
+        List<Path> graphs;
+
+        @Option(names = "--logits", required = true, paramLabel = "LOGITS.npy", description = "The feature table's logits, B x K x 32 x 32.")
+        Path logits;
+
+        @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder.")
+        Path out;
+
+        @Option(names = "--force", description = "Overwrite a grad.npy that Pathways did not write.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            NdData x = read(logits, "--logits");
+            int[] s = x.shape();
+            int t = DatasetObjective.TABLE;
+            if (s.length != 4 || s[2] != t || s[3] != t) throw new InvalidInputException(logits + ": shape " + x.shapeString() + " is not B x K x " + t + " x " + t);
+            List<SparseGraph> loaded = new ArrayList<>();
+            for (Path g : graphs) {
+                Path file = Files.isDirectory(g) ? g.resolve("affinity.npz") : g;
+                if (!Files.isRegularFile(file)) throw new InvalidInputException(g + ": no such graph (a 'dataset graph' folder, its affinity.npz, or a .npy)");
+                loaded.add(SparseGraph.read(file, s[0]));
+            }
+            checkWritable(out, List.of("grad.npy"), force);
+            DatasetObjective.Gradient g;
+            try (NDManager manager = NDManager.newBaseManager();
+                 DatasetObjective objective = new DatasetObjective(manager, loaded, s[1], DataType.FLOAT64)) {
+                g = objective.gradientAt(x.values());
+            }
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(MARK), "written by pathways dataset objective\n");
+            Npy.writeFloat64(out.resolve("grad.npy"), s, g.dLossDLogits());
+            System.out.println("loss " + CFormat.g17(g.loss()));
+            return 0;
+        }
+    }
+
+    private static NdData read(Path file, String option) {
+        try {
+            NdData d = Npy.read(file);
+            int bad = d.firstNonFinite();
+            if (bad >= 0) throw new InvalidInputException(file + ": NaN or Inf at flat index " + bad);
+            return d;
+        } catch (IOException e) {
+            throw new InvalidInputException(option + " " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses to overwrite one of our file names in {@code dir} that a dataset run did not write, unless {@code force}. */
+    private static void checkWritable(Path dir, List<String> names, boolean force) {
+        if (force) return;
+        for (String name : names) {
+            Path f = dir.resolve(name);
+            if (Files.exists(f) && !Files.exists(dir.resolve(MARK))) {
+                throw new InvalidInputException(f + ": exists and was not written by Pathways; choose another --out or pass --force");
+            }
+        }
+    }
+
+    /** Our mark in an output folder of these commands, so that they can rewrite their own files. */
+    static final String MARK = ".pathways-dataset";
+}
