@@ -126,11 +126,11 @@ public final class PixelsBackbone implements Backbone {
             float[] position = queriesAndKeys ? new float[n * 8] : null;
             float[] appearance = values ? new float[n * 6] : null;
             for (int gy = 0; gy < rows; gy++) {
-                int y0 = (int) ((long) gy * height / rows);
-                int y1 = Math.max(y0 + 1, (int) ((long) (gy + 1) * height / rows));
+                int y0 = cellStart(gy, rows, height);
+                int y1 = cellEnd(gy, rows, height);
                 for (int gx = 0; gx < cols; gx++) {
-                    int x0 = (int) ((long) gx * width / cols);
-                    int x1 = Math.max(x0 + 1, (int) ((long) (gx + 1) * width / cols));
+                    int x0 = cellStart(gx, cols, width);
+                    int x1 = cellEnd(gx, cols, width);
                     int i = gy * cols + gx;
                     if (position != null) {
                         double u = (gy + 0.5) / rows;
@@ -157,17 +157,27 @@ public final class PixelsBackbone implements Backbone {
     /** Mean CIELAB colour and centre position (in short-side units) of every cell of a rows x cols grid. */
     private record Cells(double[][] colour, double[][] position) {}
 
+    /** Where cell i of n starts along a side of {@code length} pixels. */
+    private static int cellStart(int i, int n, int length) {
+        return (int) ((long) i * length / n);
+    }
+
+    /** Where cell i of n ends (exclusive): never before it starts plus one, so no cell is empty. */
+    private static int cellEnd(int i, int n, int length) {
+        return Math.max(cellStart(i, n, length) + 1, cellStart(i + 1, n, length));
+    }
+
     private static Cells cells(double[][] integral, int height, int width, int rows, int cols) {
         int n = rows * cols;
         double[][] colour = new double[n][3];
         double[][] position = new double[n][2];
         double unit = Math.min(rows, cols);
         for (int gy = 0; gy < rows; gy++) {
-            int y0 = (int) ((long) gy * height / rows);
-            int y1 = Math.max(y0 + 1, (int) ((long) (gy + 1) * height / rows));
+            int y0 = cellStart(gy, rows, height);
+            int y1 = cellEnd(gy, rows, height);
             for (int gx = 0; gx < cols; gx++) {
-                int x0 = (int) ((long) gx * width / cols);
-                int x1 = Math.max(x0 + 1, (int) ((long) (gx + 1) * width / cols));
+                int x0 = cellStart(gx, cols, width);
+                int x1 = cellEnd(gx, cols, width);
                 int i = gy * cols + gx;
                 for (int c = 0; c < 3; c++) colour[i][c] = boxMean(integral[c], width, y0, y1, x0, x1);
                 position[i][0] = (gy + 0.5) / unit;

@@ -151,14 +151,26 @@ public final class VitBackbone implements Backbone {
         return new int[] {h, w};
     }
 
+    /**
+     * Where an image goes: the graph grid (the paper's or the authors' input size over the patch size) and the size the
+     * model runs at, the same unless the model runs at its own size with queries and keys upsampled (MAE).
+     */
+    private record Input(int gridHeight, int gridWidth, int[] size, boolean upsampled) {}
+
+    private Input input(BufferedImage image) {
+        int[] grid = inputSize(image.getHeight(), image.getWidth());
+        boolean upsampled = settings.modelInput() > 0;
+        return new Input(grid[0] / patch, grid[1] / patch, upsampled ? new int[] {settings.modelInput(), settings.modelInput()} : grid, upsampled);
+    }
+
     @Override
     public Graphs graphs(BufferedImage image) {
         ImageTower tower = tower();
-        int[] grid = inputSize(image.getHeight(), image.getWidth());
-        int h0 = grid[0] / patch;
-        int w0 = grid[1] / patch;
-        boolean upsampled = settings.modelInput() > 0;
-        int[] size = upsampled ? new int[] {settings.modelInput(), settings.modelInput()} : grid;
+        Input in = input(image);
+        int h0 = in.gridHeight();
+        int w0 = in.gridWidth();
+        boolean upsampled = in.upsampled();
+        int[] size = in.size();
         int h = size[0] / patch;
         int w = size[1] / patch;
         String lastBlock = "blocks." + (tower.depth() - 1) + ".attn.";
@@ -201,11 +213,11 @@ public final class VitBackbone implements Backbone {
     @Override
     public AttentionTaps attentionTaps(BufferedImage image, boolean queriesAndKeys, boolean values) {
         ImageTower tower = tower();
-        int[] grid = inputSize(image.getHeight(), image.getWidth());
-        int h0 = grid[0] / patch;
-        int w0 = grid[1] / patch;
-        boolean upsampled = settings.modelInput() > 0;
-        int[] size = upsampled ? new int[] {settings.modelInput(), settings.modelInput()} : grid;
+        Input in = input(image);
+        int h0 = in.gridHeight();
+        int w0 = in.gridWidth();
+        boolean upsampled = in.upsampled();
+        int[] size = in.size();
         int h = size[0] / patch;
         int w = size[1] / patch;
         List<String> parts = new ArrayList<>();
