@@ -389,7 +389,6 @@ final class RunCommand implements Runnable {
             JsonObject extra = new JsonObject();
             extra.addProperty("modelConfig", source.modelConfig == null ? "preset" : source.modelConfig.toAbsolutePath().toString());
             extra.addProperty("posEmbed", source.positions == null ? "preset" : source.positions);
-            System.err.println("data-set features (" + pathway.word() + " graphs) of " + ids.size() + " images of " + set.location() + " -> " + dir);
             DatasetTraining.Result r = DatasetTraining.run(set, ids, () -> source.create(0), description, settings, dir, extra, System.err);
             if (r.stopped()) return 130;
             System.out.println("wrote " + r.features());

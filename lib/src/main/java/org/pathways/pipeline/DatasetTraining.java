@@ -322,10 +322,10 @@ public final class DatasetTraining {
                 first = taps(model, ids.get(0));
             }
             try (RunFolder folder = RunFolder.open(dir, config, List.of(FEATURES, CHECKPOINT, LOSS, IMAGES))) {
+                log.println("data-set features (" + settings.graph().word() + " graphs) of " + ids.size() + " images of " + set.location() + " -> " + dir);
                 AtomicFiles.write(dir.resolve(IMAGES), tmp -> Files.writeString(tmp, String.join("\n", ids) + "\n", StandardCharsets.UTF_8));
                 if (batch < settings.batch()) log.println("batch " + settings.batch() + " is more than the " + ids.size() + " images: mini-batches of " + batch);
-                if (first != null) cache.put(ids.get(0), first);
-                computeTaps(model);
+                computeTaps(model, first);
                 if (model != null) {
                     model.close(); // its memory is the training's now
                     model = null;
@@ -345,7 +345,8 @@ public final class DatasetTraining {
         return kept(model.attentionTaps(image, settings.graph() == Pathway.QK, settings.graph() == Pathway.VV), id);
     }
 
-    private void computeTaps(Backbone opened) throws IOException {
+    /** @param first the first image's taps when they were computed before the folder was opened, else null */
+    private void computeTaps(Backbone opened, AttentionTaps first) throws IOException {
         List<String> missing = new ArrayList<>();
         for (String id : ids) if (!cache.has(id)) missing.add(id);
         if (missing.isEmpty()) return;
@@ -356,7 +357,7 @@ public final class DatasetTraining {
         try {
             for (int i = 0; i < missing.size(); i++) {
                 String id = missing.get(i);
-                cache.put(id, taps(model, id));
+                cache.put(id, first != null && id.equals(ids.get(0)) ? first : taps(model, id));
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 int done = i + 1;
                 progress.update(done == missing.size(), String.format(Locale.ROOT, "taps %d/%d  %.2f images/s  RSS %d MiB  ETA %s", done, missing.size(),
