@@ -51,17 +51,8 @@ final class DatasetCommand implements Runnable {
         @Option(names = "--k", required = true, paramLabel = "K.npy", description = "Keys, the same shape.")
         Path keys;
 
-        @Option(names = "--k-intra", defaultValue = "50", description = "Neighbours kept inside each node's image (default: ${DEFAULT-VALUE}).")
-        int kIntra;
-
-        @Option(names = "--k-inter", defaultValue = "50", description = "Neighbours kept in the other images (default: ${DEFAULT-VALUE}).")
-        int kInter;
-
-        @Option(names = "--threshold", defaultValue = "0.1", description = "Similarities at or below it are dropped (default: ${DEFAULT-VALUE}).")
-        double threshold;
-
-        @Option(names = "--precision", defaultValue = "authors", description = "authors (float32 after the top-k, as their code) or f64 (default: ${DEFAULT-VALUE}).")
-        String precision;
+        @picocli.CommandLine.Mixin
+        KnnOptions knn;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
         Path out;
@@ -71,11 +62,6 @@ final class DatasetCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            KnnGraph.Precision p = switch (precision) {
-                case "authors" -> KnnGraph.Precision.AUTHORS;
-                case "f64" -> KnnGraph.Precision.F64;
-                default -> throw new InvalidInputException("--precision '" + precision + "': expected authors or f64");
-            };
             NdData q = read(queries, "--q");
             NdData k = read(keys, "--k");
             int[] s = q.shape();
@@ -83,7 +69,7 @@ final class DatasetCommand implements Runnable {
             if (!java.util.Arrays.equals(s, k.shape())) throw new InvalidInputException(keys + ": shape " + k.shapeString() + " differs from the queries' " + q.shapeString());
             int batch = s[0];
             int n = s[2];
-            KnnGraph.Settings settings = new KnnGraph.Settings(kIntra, kInter, threshold, p);
+            KnnGraph.Settings settings = knn.settings();
             List<String> files = List.of("affinity.npz", "affinity.npy");
             checkWritable(out, files, force);
             int side = (int) Math.round(Math.sqrt(n));

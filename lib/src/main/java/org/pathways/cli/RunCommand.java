@@ -327,17 +327,8 @@ final class RunCommand implements Runnable {
         @Option(names = "--ema", defaultValue = "0.99", description = "EMA momentum of the feature table (default: ${DEFAULT-VALUE}).")
         double ema;
 
-        @Option(names = "--k-intra", defaultValue = "50", description = "Neighbours kept per location inside its own image (default: ${DEFAULT-VALUE}).")
-        int kIntra;
-
-        @Option(names = "--k-inter", defaultValue = "50", description = "Neighbours kept per location in the batch's other images (default: ${DEFAULT-VALUE}).")
-        int kInter;
-
-        @Option(names = "--threshold", defaultValue = "0.1", description = "Kept similarities at or below it are dropped (default: ${DEFAULT-VALUE}).")
-        double threshold;
-
-        @Option(names = "--precision", defaultValue = "authors", description = "authors (the affinity rounded to float32, as theirs) or f64 (default: ${DEFAULT-VALUE}).")
-        String precision;
+        @Mixin
+        KnnOptions knn;
 
         @Option(names = "--heads", defaultValue = "concatenated", description = "concatenated (one vector per location, the authors' layout) or separate (one graph per head) (default: ${DEFAULT-VALUE}).")
         String heads;
@@ -363,11 +354,6 @@ final class RunCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             DatasetTraining.Pathway pathway = DatasetTraining.Pathway.named(graph);
-            KnnGraph.Precision rounding = switch (precision) {
-                case "authors" -> KnnGraph.Precision.AUTHORS;
-                case "f64" -> KnnGraph.Precision.F64;
-                default -> throw new InvalidInputException("--precision '" + precision + "': expected authors or f64");
-            };
             boolean separate = switch (heads) {
                 case "concatenated" -> false;
                 case "separate" -> true;
@@ -376,7 +362,7 @@ final class RunCommand implements Runnable {
             if (images < 0) throw new InvalidInputException("--images must be >= 0, got " + images);
             DatasetTraining.Settings settings = DatasetTraining.Settings.paper(pathway).withChannels(channels).withBatch(batch).withIterations(iterations)
                     .withSolverIterations(solverIterations).withAdam(new FeatureTable.AdamW(learningRate, 0.9, 0.999, 1e-8, weightDecay)).withEma(ema)
-                    .withKnn(new KnnGraph.Settings(kIntra, kInter, threshold, rounding)).withSeparateHeads(separate).withMaxResolution(maxResolution)
+                    .withKnn(knn.settings()).withSeparateHeads(separate).withMaxResolution(maxResolution)
                     .withLayers(layers == null ? List.of() : layers).withCrop(DatasetTraining.Crop.named(crop)).withSeed(seed).withCheckpointEvery(checkpointEvery);
             LabelledImages set = open();
             List<String> ids = images > 0 && images < set.ids().size() ? set.ids().subList(0, images) : set.ids();

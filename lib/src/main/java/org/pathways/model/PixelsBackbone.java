@@ -125,65 +125,59 @@ public final class PixelsBackbone implements Backbone {
             int n = rows * cols;
             float[] position = queriesAndKeys ? new float[n * 8] : null;
             float[] appearance = values ? new float[n * 6] : null;
-            for (int gy = 0; gy < rows; gy++) {
-                int y0 = cellStart(gy, rows, height);
-                int y1 = cellEnd(gy, rows, height);
-                for (int gx = 0; gx < cols; gx++) {
-                    int x0 = cellStart(gx, cols, width);
-                    int x1 = cellEnd(gx, cols, width);
-                    int i = gy * cols + gx;
-                    if (position != null) {
-                        double u = (gy + 0.5) / rows;
-                        double v = (gx + 0.5) / cols;
-                        double[] code = {Math.cos(Math.PI * u), Math.sin(Math.PI * u), Math.cos(Math.PI * v), Math.sin(Math.PI * v),
-                            Math.cos(2 * Math.PI * u), Math.sin(2 * Math.PI * u), Math.cos(2 * Math.PI * v), Math.sin(2 * Math.PI * v)};
-                        for (int c = 0; c < 8; c++) position[i * 8 + c] = (float) code[c];
-                    }
-                    if (appearance != null) {
-                        for (int c = 0; c < 3; c++) {
-                            double mean = boxMean(integral[c], width, y0, y1, x0, x1);
-                            double var = Math.max(0, boxMean(squares[c], width, y0, y1, x0, x1) - mean * mean);
-                            appearance[i * 6 + c] = (float) ((c == 0 ? mean - 50 : mean) / 12);
-                            appearance[i * 6 + 3 + c] = (float) (Math.sqrt(var) / 6);
-                        }
+            forEachCell(height, width, rows, cols, (i, gy, gx, y0, y1, x0, x1) -> {
+                if (position != null) {
+                    double u = (gy + 0.5) / rows;
+                    double v = (gx + 0.5) / cols;
+                    double[] code = {Math.cos(Math.PI * u), Math.sin(Math.PI * u), Math.cos(Math.PI * v), Math.sin(Math.PI * v),
+                        Math.cos(2 * Math.PI * u), Math.sin(2 * Math.PI * u), Math.cos(2 * Math.PI * v), Math.sin(2 * Math.PI * v)};
+                    for (int c = 0; c < 8; c++) position[i * 8 + c] = (float) code[c];
+                }
+                if (appearance != null) {
+                    for (int c = 0; c < 3; c++) {
+                        double mean = boxMean(integral[c], width, y0, y1, x0, x1);
+                        double var = Math.max(0, boxMean(squares[c], width, y0, y1, x0, x1) - mean * mean);
+                        appearance[i * 6 + c] = (float) ((c == 0 ? mean - 50 : mean) / 12);
+                        appearance[i * 6 + 3 + c] = (float) (Math.sqrt(var) / 6);
                     }
                 }
-            }
+            });
             layers.add(new AttentionTaps.Layer("pixels." + rows + "x" + cols, rows, cols, 1, 8, 6, position, position, appearance));
         }
         return new AttentionTaps(layers);
     }
 
+    /** A cell of a rows x cols grid over the image: its index gy * cols + gx and its pixels [y0, y1) x [x0, x1). */
+    private interface CellVisitor {
+        void visit(int i, int gy, int gx, int y0, int y1, int x0, int x1);
+    }
+
+    /** Visits every cell, row-major; a cell spans at least one pixel. */
+    private static void forEachCell(int height, int width, int rows, int cols, CellVisitor visitor) {
+        for (int gy = 0; gy < rows; gy++) {
+            int y0 = (int) ((long) gy * height / rows);
+            int y1 = Math.max(y0 + 1, (int) ((long) (gy + 1) * height / rows));
+            for (int gx = 0; gx < cols; gx++) {
+                int x0 = (int) ((long) gx * width / cols);
+                int x1 = Math.max(x0 + 1, (int) ((long) (gx + 1) * width / cols));
+                visitor.visit(gy * cols + gx, gy, gx, y0, y1, x0, x1);
+            }
+        }
+    }
+
     /** Mean CIELAB colour and centre position (in short-side units) of every cell of a rows x cols grid. */
     private record Cells(double[][] colour, double[][] position) {}
-
-    /** Where cell i of n starts along a side of {@code length} pixels. */
-    private static int cellStart(int i, int n, int length) {
-        return (int) ((long) i * length / n);
-    }
-
-    /** Where cell i of n ends (exclusive): never before it starts plus one, so no cell is empty. */
-    private static int cellEnd(int i, int n, int length) {
-        return Math.max(cellStart(i, n, length) + 1, cellStart(i + 1, n, length));
-    }
 
     private static Cells cells(double[][] integral, int height, int width, int rows, int cols) {
         int n = rows * cols;
         double[][] colour = new double[n][3];
         double[][] position = new double[n][2];
         double unit = Math.min(rows, cols);
-        for (int gy = 0; gy < rows; gy++) {
-            int y0 = cellStart(gy, rows, height);
-            int y1 = cellEnd(gy, rows, height);
-            for (int gx = 0; gx < cols; gx++) {
-                int x0 = cellStart(gx, cols, width);
-                int x1 = cellEnd(gx, cols, width);
-                int i = gy * cols + gx;
-                for (int c = 0; c < 3; c++) colour[i][c] = boxMean(integral[c], width, y0, y1, x0, x1);
-                position[i][0] = (gy + 0.5) / unit;
-                position[i][1] = (gx + 0.5) / unit;
-            }
-        }
+        forEachCell(height, width, rows, cols, (i, gy, gx, y0, y1, x0, x1) -> {
+            for (int c = 0; c < 3; c++) colour[i][c] = boxMean(integral[c], width, y0, y1, x0, x1);
+            position[i][0] = (gy + 0.5) / unit;
+            position[i][1] = (gx + 0.5) / unit;
+        });
         return new Cells(colour, position);
     }
 

@@ -155,58 +155,59 @@ public final class VitBackbone implements Backbone {
      * Where an image goes: the graph grid (the paper's or the authors' input size over the patch size) and the size the
      * model runs at, the same unless the model runs at its own size with queries and keys upsampled (MAE).
      */
-    private record Input(int gridHeight, int gridWidth, int[] size, boolean upsampled) {}
+    private record Input(int h0, int w0, int height, int width, int h, int w, boolean upsampled) {}
 
+    /** h0 x w0: the graph grid; height x width: the model's input, h x w its tokens. */
     private Input input(BufferedImage image) {
         int[] grid = inputSize(image.getHeight(), image.getWidth());
         boolean upsampled = settings.modelInput() > 0;
-        return new Input(grid[0] / patch, grid[1] / patch, upsampled ? new int[] {settings.modelInput(), settings.modelInput()} : grid, upsampled);
+        int[] size = upsampled ? new int[] {settings.modelInput(), settings.modelInput()} : grid;
+        return new Input(grid[0] / patch, grid[1] / patch, size[0], size[1], size[0] / patch, size[1] / patch, upsampled);
+    }
+
+    /** The image resized (bilinear) to the model's input and normalised, (1, 3, height, width). */
+    private NDArray pixels(NDManager scope, ImageTower tower, Input in, BufferedImage image) {
+        BufferedImage resized = org.pathways.data.Images.resize(image, in.width(), in.height(), true);
+        return tower.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, in.height(), in.width())));
     }
 
     @Override
     public Graphs graphs(BufferedImage image) {
         ImageTower tower = tower();
         Input in = input(image);
-        int h0 = in.gridHeight();
-        int w0 = in.gridWidth();
-        boolean upsampled = in.upsampled();
-        int[] size = in.size();
-        int h = size[0] / patch;
-        int w = size[1] / patch;
         String lastBlock = "blocks." + (tower.depth() - 1) + ".attn.";
-        BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true); // bilinear
         List<Graph> graphs = new ArrayList<>();
         Graph[] finalAttention = new Graph[1];
         try (NDManager scope = manager.newSubManager()) {
-            NDArray input = tower.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1])));
-            List<String> patterns = new ArrayList<>(upsampled ? List.of("blocks.*.attn.q", "blocks.*.attn.k") : List.of(lastBlock + "k"));
+            NDArray input = pixels(scope, tower, in, image);
+            List<String> patterns = new ArrayList<>(in.upsampled() ? List.of("blocks.*.attn.q", "blocks.*.attn.k") : List.of(lastBlock + "k"));
             patterns.add("final");
             patterns.addAll(settings.extraTaps());
             Taps taps = new Taps(scope, patterns.toArray(new String[0]));
-            if (!upsampled) { // each layer becomes a graph inside its stage and its tensor is freed there: one dense layer at a time
+            if (!in.upsampled()) { // each layer becomes a graph inside its stage and its tensor is freed there: one dense layer at a time
                 taps.consume("blocks.*.attn.patch_probs", (tap, probs) -> {
-                    graphs.add(graph(tap, probs, h0, w0));
-                    if (tap.startsWith(lastBlock)) finalAttention[0] = headMean(tap, probs, h0, w0);
+                    graphs.add(graph(tap, probs, in.h0(), in.w0()));
+                    if (tap.startsWith(lastBlock)) finalAttention[0] = headMean(tap, probs, in.h0(), in.w0());
                 });
             }
             tower.forward(input, taps);
             Map<String, NDArray> captured = taps.captured();
-            if (upsampled) {
+            if (in.upsampled()) {
                 for (int layer = 0; layer < tower.depth(); layer++) {
                     String b = "blocks." + layer + ".attn.";
-                    NDArray probs = upsampledPatchAttention(scope, captured.get(b + "q"), captured.get(b + "k"), h, w, h0, w0);
-                    graphs.add(graph(b + "patch_probs", probs, h0, w0));
-                    if (layer == tower.depth() - 1) finalAttention[0] = headMean(b + "patch_probs", probs, h0, w0);
+                    NDArray probs = upsampledPatchAttention(scope, captured.get(b + "q"), captured.get(b + "k"), in.h(), in.w(), in.h0(), in.w0());
+                    graphs.add(graph(b + "patch_probs", probs, in.h0(), in.w0()));
+                    if (layer == tower.depth() - 1) finalAttention[0] = headMean(b + "patch_probs", probs, in.h0(), in.w0());
                 }
             }
-            double[][] tokens = patchRows(captured.get("final"), h, w, h0, w0);
-            double[][] keys = patchRows(headsConcatenated(captured.get(lastBlock + "k")), h, w, h0, w0);
+            double[][] tokens = patchRows(captured.get("final"), in.h(), in.w(), in.h0(), in.w0());
+            double[][] keys = patchRows(headsConcatenated(captured.get(lastBlock + "k")), in.h(), in.w(), in.h0(), in.w0());
             Map<String, NdData> extras = new LinkedHashMap<>();
             for (Map.Entry<String, NDArray> e : captured.entrySet()) {
                 if (settings.extraTaps().stream().anyMatch(p -> Taps.matches(p, e.getKey()))) extras.put(e.getKey(), ndData(e.getValue()));
             }
             return new Graphs(name, describe(), image.getHeight(), image.getWidth(), graphs,
-                    new FinalLayer(h0, w0, tokens, keys, finalAttention[0]), extras);
+                    new FinalLayer(in.h0(), in.w0(), tokens, keys, finalAttention[0]), extras);
         }
     }
 
@@ -214,22 +215,15 @@ public final class VitBackbone implements Backbone {
     public AttentionTaps attentionTaps(BufferedImage image, boolean queriesAndKeys, boolean values) {
         ImageTower tower = tower();
         Input in = input(image);
-        int h0 = in.gridHeight();
-        int w0 = in.gridWidth();
-        boolean upsampled = in.upsampled();
-        int[] size = in.size();
-        int h = size[0] / patch;
-        int w = size[1] / patch;
         List<String> parts = new ArrayList<>();
         if (queriesAndKeys) parts.addAll(List.of("q", "k"));
         if (values) parts.add("v");
         List<String> patterns = new ArrayList<>();
         for (String part : parts) patterns.add("blocks.*.attn." + part);
-        BufferedImage resized = org.pathways.data.Images.resize(image, size[1], size[0], true);
         List<AttentionTaps.Layer> layers = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
             Taps taps = new Taps(scope, patterns.toArray(new String[0]));
-            tower.forward(tower.normalise(scope.create(channelsFirst(resized), new Shape(1, 3, size[0], size[1]))), taps);
+            tower.forward(pixels(scope, tower, in, image), taps);
             for (int layer = 0; layer < tower.depth(); layer++) {
                 String b = "blocks." + layer + ".attn.";
                 float[][] qkv = new float[3][];
@@ -241,9 +235,9 @@ public final class VitBackbone implements Backbone {
                     if (a == null) continue;
                     heads = (int) a.getShape().get(1);
                     dim = (int) a.getShape().get(3);
-                    qkv[p] = upsampled ? upsampleTokens(a, heads, dim, h, w, h0, w0) : patchTokens(a, heads, dim, h * w);
+                    qkv[p] = in.upsampled() ? upsampleTokens(a, heads, dim, in.h(), in.w(), in.h0(), in.w0()) : patchTokens(a, heads, dim, in.h() * in.w());
                 }
-                layers.add(new AttentionTaps.Layer("blocks." + layer, h0, w0, heads, dim, dim, qkv[0], qkv[1], qkv[2]));
+                layers.add(new AttentionTaps.Layer("blocks." + layer, in.h0(), in.w0(), heads, dim, dim, qkv[0], qkv[1], qkv[2]));
             }
         }
         return new AttentionTaps(layers);

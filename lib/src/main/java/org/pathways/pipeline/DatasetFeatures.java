@@ -28,7 +28,7 @@ public final class DatasetFeatures {
     private final int channels;
     private final float[] values;
 
-    private DatasetFeatures(List<String> ids, int channels, float[] values) {
+    DatasetFeatures(List<String> ids, int channels, float[] values) {
         this.ids = List.copyOf(ids);
         this.channels = channels;
         this.values = values;

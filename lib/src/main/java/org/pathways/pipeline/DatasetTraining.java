@@ -361,7 +361,7 @@ public final class DatasetTraining {
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 int done = i + 1;
                 progress.update(done == missing.size(), String.format(Locale.ROOT, "taps %d/%d  %.2f images/s  RSS %d MiB  ETA %s", done, missing.size(),
-                        done / elapsed, ProcessStatus.residentMiB(), duration(elapsed / done * (missing.size() - done))));
+                        done / elapsed, ProcessStatus.residentMiB(), DatasetRunner.duration(elapsed / done * (missing.size() - done))));
             }
         } finally {
             if (opened == null) model.close();
@@ -472,7 +472,7 @@ public final class DatasetTraining {
                 double elapsed = (System.nanoTime() - sessionStart) / 1e9;
                 progress.update(done == total, String.format(Locale.ROOT, "iteration %d/%d  loss %.5f  %.2f images/s  RSS %d MiB  ETA %s", done, total,
                         step[step.length - 1], sessionIterations * batch / elapsed, ProcessStatus.residentMiB(),
-                        duration(elapsed / sessionIterations * (total - done))));
+                        DatasetRunner.duration(elapsed / sessionIterations * (total - done))));
                 if (done % settings.checkpointEvery() == 0 || done == total) {
                     checkpoint(table, slot, done, seconds, losses);
                     slot = slot.equals("checkpoint-a") ? "checkpoint-b" : "checkpoint-a";
@@ -612,7 +612,8 @@ public final class DatasetTraining {
     }
 
     private void writeOutputs(FeatureTable table, List<double[]> losses) throws IOException {
-        Npy.writeFloat32(dir.resolve(FEATURES), new int[] {ids.size(), settings.channels(), FeatureTable.SIDE, FeatureTable.SIDE}, table.emaProbabilities());
+        float[] probabilities = table.emaProbabilities();
+        Npy.writeFloat32(dir.resolve(FEATURES), new int[] {ids.size(), settings.channels(), FeatureTable.SIDE, FeatureTable.SIDE}, probabilities);
         double[][] first = new double[2][losses.size()];
         for (int i = 0; i < losses.size(); i++) {
             first[0][i] = i + 1;
@@ -622,7 +623,7 @@ public final class DatasetTraining {
         series.put(settings.graph().word().toUpperCase(Locale.ROOT).charAt(0) + "-" + settings.graph().word().toUpperCase(Locale.ROOT).charAt(1) + " loss", first);
         BufferedImage chart = org.pathways.viz.Pictures.lineChart("Data-set spectral loss (" + set.name() + ")", "iteration (mini-batch)", "loss at the last solver step", series);
         AtomicFiles.write(dir.resolve(LOSS_CHART), tmp -> javax.imageio.ImageIO.write(chart, "png", tmp.toFile()));
-        DatasetFeatures features = DatasetFeatures.read(dir);
+        DatasetFeatures features = new DatasetFeatures(ids, settings.channels(), probabilities); // as written, without reading it back
         BufferedImage preview = features.preview(set, settings.crop().side(), Math.min(6, ids.size()));
         AtomicFiles.write(dir.resolve(PREVIEW), tmp -> javax.imageio.ImageIO.write(preview, "png", tmp.toFile()));
         log.println("wrote " + dir.resolve(FEATURES) + " (" + ids.size() + " x " + settings.channels() + " x 32 x 32), " + dir.resolve(LOSS_CHART) + " and " + dir.resolve(PREVIEW));
@@ -634,14 +635,6 @@ public final class DatasetTraining {
         } catch (InterruptedException ignored) {
             // still waiting for the kill (see PAUSE_AFTER)
         }
-    }
-
-    static String duration(double seconds) {
-        if (!Double.isFinite(seconds)) return "?";
-        long s = Math.round(seconds);
-        if (s < 60) return s + "s";
-        if (s < 3600) return (s / 60) + "m" + String.format("%02d", s % 60) + "s";
-        return (s / 3600) + "h" + String.format("%02d", (s % 3600) / 60) + "m";
     }
 
     /** A progress line: redrawn in place on a terminal; elsewhere printed at most every 10 s, and at the end. */

@@ -3,7 +3,6 @@ package org.pathways.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathways.cli.Main;
+import org.pathways.testing.CommandLines;
 import org.pathways.data.SampleVoc;
-import picocli.CommandLine;
 
 /**
  * The batch runner's resume guarantee: a run killed with SIGKILL part-way, with torn and orphan rows left behind,
@@ -33,12 +32,6 @@ class BatchRunResumeTest {
         return a;
     }
 
-    private static int runHere(List<String> args, StringWriter err) {
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args.toArray(new String[0]));
-    }
-
     /** per-image.csv without the timing column. */
     private static List<String> untimed(Path out) throws Exception {
         List<String> rows = new ArrayList<>();
@@ -50,7 +43,7 @@ class BatchRunResumeTest {
     void aKilledRunResumesToTheSameTable() throws Exception {
         Path data = SampleVoc.write(tmp.resolve("voc"), 4, 3);
         Path reference = tmp.resolve("reference");
-        assertEquals(0, runHere(args(data, reference, "30"), new StringWriter()));
+        assertEquals(0, CommandLines.run(args(data, reference, "30"), new StringWriter()));
 
         Path out = tmp.resolve("killed");
         // the child run pauses after recording 2 images (DatasetRunner's test hook), so it is killed at a known point
@@ -64,7 +57,7 @@ class BatchRunResumeTest {
         while (System.nanoTime() < deadline && p.isAlive() && (!Files.exists(done) || Files.readAllLines(done).size() < 2)) Thread.sleep(50);
         assertTrue(p.isAlive(), "the run pauses after 2 images until it is killed: " + Files.readString(tmp.resolve("killed.log")));
         StringWriter busy = new StringWriter(); // a second run on the folder while the first is alive is refused
-        assertEquals(2, runHere(args(data, out, "30"), busy));
+        assertEquals(2, CommandLines.run(args(data, out, "30"), busy));
         assertTrue(busy.toString().contains("another Pathways run is writing"), busy.toString());
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
         p.waitFor();
@@ -75,7 +68,7 @@ class BatchRunResumeTest {
         Files.writeString(out.resolve("label-counts.csv"), "2007_000004,ours,2,0,1,", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
         StringWriter err = new StringWriter();
-        assertEquals(0, runHere(args(data, out, "30"), err), err.toString());
+        assertEquals(0, CommandLines.run(args(data, out, "30"), err), err.toString());
         assertEquals(untimed(reference), untimed(out));
         assertEquals(Files.readAllLines(reference.resolve("label-counts.csv")), Files.readAllLines(out.resolve("label-counts.csv")));
         assertEquals(4, Files.readAllLines(done).size());
@@ -85,13 +78,13 @@ class BatchRunResumeTest {
 
         // two workers give the same table as one
         Path parallel = tmp.resolve("parallel");
-        assertEquals(0, runHere(args(data, parallel, "30", "--jobs", "2"), new StringWriter()));
+        assertEquals(0, CommandLines.run(args(data, parallel, "30", "--jobs", "2"), new StringWriter()));
         assertEquals(untimed(reference), untimed(parallel));
         assertEquals(Files.readAllLines(reference.resolve("label-counts.csv")), Files.readAllLines(parallel.resolve("label-counts.csv")));
 
         // the same folder with another configuration is refused, one line
         StringWriter refused = new StringWriter();
-        assertEquals(2, runHere(args(data, out, "31"), refused));
+        assertEquals(2, CommandLines.run(args(data, out, "31"), refused));
         assertTrue(refused.toString().contains("another configuration") && refused.toString().strip().lines().count() == 1, refused.toString());
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathways.cli.Main;
-import picocli.CommandLine;
+import org.pathways.testing.CommandLines;
 
 /**
  * The data-set training's resume guarantee: a seeded run killed with SIGKILL after an iteration that no checkpoint
@@ -32,12 +31,6 @@ class DatasetResumeTest {
                 "--k-intra", "10", "--k-inter", "10", "--seed", "3", "--out", out.toString()));
         a.addAll(List.of(more));
         return a;
-    }
-
-    private static int runHere(List<String> args, StringWriter err) {
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args.toArray(new String[0]));
     }
 
     private Process child(Path out, String log, String... jvm) throws Exception {
@@ -59,7 +52,7 @@ class DatasetResumeTest {
     void killedAndStoppedRunsEndWithTheSameTable() throws Exception {
         Path reference = tmp.resolve("reference");
         StringWriter err = new StringWriter();
-        assertEquals(0, runHere(args(reference), err), err.toString());
+        assertEquals(0, CommandLines.run(args(reference), err), err.toString());
         byte[] features = Files.readAllBytes(reference.resolve(DatasetTraining.FEATURES));
         List<String> losses = Files.readAllLines(reference.resolve(DatasetTraining.LOSS));
         assertEquals(7, losses.size());
@@ -71,13 +64,13 @@ class DatasetResumeTest {
         while (System.nanoTime() < deadline && p.isAlive() && !Files.readString(tmp.resolve("killed.log")).contains("paused after iteration 3")) Thread.sleep(50);
         assertTrue(p.isAlive(), "the run pauses after iteration 3 until it is killed: " + Files.readString(tmp.resolve("killed.log")));
         StringWriter busy = new StringWriter(); // a second run on the folder while the first is alive is refused
-        assertEquals(2, runHere(args(killed), busy));
+        assertEquals(2, CommandLines.run(args(killed), busy));
         assertTrue(busy.toString().contains("another Pathways run is writing"), busy.toString());
         p.destroyForcibly();
         p.waitFor();
         assertEquals(2, checkpointed(killed), "killed with iteration 3 not checkpointed");
         err = new StringWriter();
-        assertEquals(0, runHere(args(killed), err), err.toString());
+        assertEquals(0, CommandLines.run(args(killed), err), err.toString());
         assertArrayEquals(features, Files.readAllBytes(killed.resolve(DatasetTraining.FEATURES)), "the killed run's table differs");
         assertEquals(losses, Files.readAllLines(killed.resolve(DatasetTraining.LOSS)));
 
@@ -93,18 +86,18 @@ class DatasetResumeTest {
         if (at < 6) assertTrue(log.contains("stopped after iteration " + at + " of 6"), log);
         assertEquals(at + 1, Files.readAllLines(stopped.resolve(DatasetTraining.LOSS)).size(), "loss.csv matches the checkpoint");
         err = new StringWriter();
-        assertEquals(0, runHere(args(stopped), err), err.toString());
+        assertEquals(0, CommandLines.run(args(stopped), err), err.toString());
         assertArrayEquals(features, Files.readAllBytes(stopped.resolve(DatasetTraining.FEATURES)), "the stopped run's table differs");
         assertEquals(losses, Files.readAllLines(stopped.resolve(DatasetTraining.LOSS)));
 
         // the same folder with another configuration is refused on one line; more iterations continue it
         StringWriter refused = new StringWriter();
-        assertEquals(2, runHere(args(killed, "--ema", "0.9"), refused));
+        assertEquals(2, CommandLines.run(args(killed, "--ema", "0.9"), refused));
         assertTrue(refused.toString().contains("another configuration") && refused.toString().strip().lines().count() == 1, refused.toString());
         err = new StringWriter();
         List<String> longer = args(killed);
         longer.set(longer.indexOf("6"), "8");
-        assertEquals(0, runHere(longer, err), err.toString());
+        assertEquals(0, CommandLines.run(longer, err), err.toString());
         assertEquals(9, Files.readAllLines(killed.resolve(DatasetTraining.LOSS)).size());
     }
 }
