@@ -13,6 +13,8 @@ import org.pathways.affinity.SparseGraph;
 import org.pathways.common.InvalidInputException;
 import org.pathways.data.NdData;
 import org.pathways.data.Npy;
+import org.pathways.eval.SemanticEvaluation;
+import org.pathways.eval.SemanticReport;
 import org.pathways.spectral.DatasetObjective;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,8 +25,8 @@ import picocli.CommandLine.Option;
  * gradient at given logits. The whole training is {@code run dataset}.
  */
 @Command(name = "dataset", mixinStandardHelpOptions = true,
-        description = "The data-set-level method's stages on plain files: the kNN graph of a mini-batch, and the objective with its gradient.",
-        subcommands = {DatasetCommand.GraphStage.class, DatasetCommand.ObjectiveStage.class})
+        description = "The data-set-level method's stages on plain files: the kNN graph of a mini-batch, the objective with its gradient, and the evaluation of cluster maps.",
+        subcommands = {DatasetCommand.GraphStage.class, DatasetCommand.ObjectiveStage.class, DatasetCommand.EvaluateStage.class})
 final class DatasetCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -133,6 +135,97 @@ final class DatasetCommand implements Runnable {
             Npy.writeFloat64(out.resolve("grad.npy"), s, g.dLossDLogits());
             System.out.println("loss " + CFormat.g17(g.loss()));
             return 0;
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = {"Unsupervised semantic segmentation scored as the authors do (eval_utils.py eval_semantic_segmentation): clusters "
+                    + "matched to classes over the whole data set, Hungarian (one-to-one) and greedy (each cluster to its most frequent class); "
+                    + "mIoU over ALL classes (an absent class scores 0) and pixel accuracy over the labelled pixels. Cluster maps smaller than "
+                    + "the labels are resized by nearest neighbour, src = floor(dst * in / out).",
+                "Prints two lines, Hungarian first: '<rule> mIoU <x> pixel accuracy <y>' (fractions, %.10f). With --out, writes "
+                    + "scores.csv, iou.csv, assignment.csv, confusion-hungarian.csv, confusion-greedy.csv (rows predicted, columns truth) "
+                    + "and cluster-class-counts.csv."})
+    static final class EvaluateStage implements Callable<Integer> {
+        @Option(names = "--clusters", required = true, paramLabel = "C.npy", description = "Cluster ids, images x h x w, integers 0..N-1.")
+        Path clusters;
+
+        @Option(names = "--gt", required = true, paramLabel = "GT.npy", description = "Labels, images x H x W, integers 0..N-1 or the ignore value.")
+        Path gt;
+
+        @Option(names = "--classes", required = true, paramLabel = "N", description = "Number of classes, and of clusters.")
+        int classes;
+
+        @Option(names = "--ignore", defaultValue = "-1", paramLabel = "-1|255", description = "The label of unlabelled pixels: -1 (the authors' loaders) or 255 (the PNGs). Default: ${DEFAULT-VALUE}.")
+        int ignore;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Also write the matrices, assignments and per-class IoU here.")
+        Path out;
+
+        @Option(names = "--force", description = "Overwrite files in --out that Pathways did not write.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            if (classes < 1) throw new InvalidInputException("--classes " + classes + ": expected at least 1");
+            if (ignore != -1 && ignore != 255) throw new InvalidInputException("--ignore " + ignore + ": expected -1 or 255");
+            NdData c = readLabels(clusters, "--clusters");
+            NdData g = readLabels(gt, "--gt");
+            if (c.shape()[0] != g.shape()[0]) {
+                throw new InvalidInputException(clusters + ": " + c.shape()[0] + " images, but " + gt + " has " + g.shape()[0]);
+            }
+            if (out != null) checkWritable(out, SemanticReport.FILES, force);
+            SemanticEvaluation.Result r = SemanticEvaluation.evaluate(
+                    new ArraySource(c, clusters, g, gt), classes, ignore);
+            if (out != null) {
+                Files.createDirectories(out);
+                Files.writeString(out.resolve(MARK), "written by pathways dataset evaluate\n");
+                SemanticReport.write(r, null, out);
+            }
+            SemanticReport.lines(r).forEach(System.out::println);
+            return 0;
+        }
+
+        /** An images x H x W integer array. */
+        private static NdData readLabels(Path file, String option) {
+            NdData d = read(file, option);
+            if (d.rank() != 3) throw new InvalidInputException(file + ": shape " + d.shapeString() + " is not images x H x W");
+            if (!d.dtype().startsWith("i") && !d.dtype().startsWith("u")) {
+                throw new InvalidInputException(file + ": dtype " + d.dtype() + " is not an integer type (cluster ids and labels are integers)");
+            }
+            return d;
+        }
+    }
+
+    /** Image by image views of two images x H x W arrays; the messages name the file and the image. */
+    private record ArraySource(NdData clusters, Path clusterFile, NdData labels, Path labelFile) implements SemanticEvaluation.Source {
+        @Override
+        public int size() {
+            return clusters.shape()[0];
+        }
+
+        @Override
+        public SemanticEvaluation.LabelMap clusters(int i) {
+            return slice(clusters, i);
+        }
+
+        @Override
+        public SemanticEvaluation.LabelMap labels(int i) {
+            return slice(labels, i);
+        }
+
+        @Override
+        public String name(int i) {
+            return clusterFile + " / " + labelFile + ", image " + i;
+        }
+
+        private static SemanticEvaluation.LabelMap slice(NdData d, int i) {
+            int h = d.shape()[1];
+            int w = d.shape()[2];
+            int[] out = new int[h * w];
+            double[] v = d.values();
+            for (int p = 0; p < out.length; p++) out[p] = (int) v[i * h * w + p];
+            return new SemanticEvaluation.LabelMap(out, h, w);
         }
     }
 

@@ -2,7 +2,6 @@ package org.pathways.eval;
 
 import smile.clustering.BBDTree;
 import smile.clustering.KMeans;
-import smile.math.MathEx;
 
 /**
  * The authors' region step ({@code auto_kmeans_feat}): K-means for k = 2..kMax on the per-pixel features, each fit
@@ -27,13 +26,7 @@ public final class KMeansSweep {
 
     /** One k on a tree built once for the whole sweep (Smile would rebuild it for every restart). */
     private static Fit fit(BBDTree tree, double[][] points, int k, int restarts, long seed) {
-        if (k > points.length) throw new IllegalArgumentException("k = " + k + " > " + points.length + " points");
-        KMeans best = null;
-        MathEx.setSeed(seed); // Smile's generator is per thread, so parallel workers do not disturb each other's seeding
-        for (int r = 0; r < restarts; r++) {
-            KMeans candidate = KMeans.fit(tree, points, k, 300, 1e-4);
-            if (best == null || candidate.distortion < best.distortion) best = candidate;
-        }
+        KMeans best = FeatureClustering.kMeans(tree, points, k, restarts, seed);
         return new Fit(k, best.y.clone(), Silhouette.score(points, best.y), best.distortion);
     }
 

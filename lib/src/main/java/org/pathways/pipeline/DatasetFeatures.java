@@ -12,7 +12,7 @@ import org.pathways.data.Images;
 import org.pathways.data.LabelledImages;
 import org.pathways.data.NdData;
 import org.pathways.data.Npy;
-import org.pathways.eval.KMeansSweep;
+import org.pathways.eval.FeatureClustering;
 import org.pathways.linalg.SymmetricEigen;
 import org.pathways.viz.Pictures;
 
@@ -133,17 +133,12 @@ public final class DatasetFeatures {
      * authors' recipe): a cluster id per image and location, [image][position].
      */
     public int[][] clusters(int k, long seed) {
-        int n = SIDE * SIDE;
-        double[][] projected = projection(Math.min(k, channels), false);
-        int dims = Math.min(k, channels);
-        double[][] points = new double[ids.size() * n][dims];
-        for (int img = 0; img < ids.size(); img++) {
-            for (int p = 0; p < n; p++) for (int d = 0; d < dims; d++) points[img * n + p][d] = projected[img][d * n + p];
-        }
-        int[] labels = KMeansSweep.fit(points, k, 3, seed).labels();
-        int[][] out = new int[ids.size()][n];
-        for (int img = 0; img < ids.size(); img++) System.arraycopy(labels, img * n, out[img], 0, n);
-        return out;
+        return FeatureClustering.cluster(asFeatures(), k, 3, seed).labels();
+    }
+
+    /** The features as the evaluation reads them (no copy). */
+    public FeatureClustering.Features asFeatures() {
+        return new FeatureClustering.Features(values, ids.size(), channels, SIDE, SIDE);
     }
 
     /**
