@@ -116,6 +116,22 @@ public final class VocMasks {
         });
     }
 
+    /**
+     * Writes labels (0..255 each) as an 8-bit greyscale PNG, atomically: the form of COCO-Stuff's stuffthingmaps and
+     * Cityscapes' labelIds images. The raster is set directly, so no colour conversion touches the values.
+     */
+    public static void writeGrey(Path file, int[] labels, int width, int height) throws IOException {
+        if (labels.length != width * height) throw new IllegalArgumentException(labels.length + " labels for " + width + "x" + height);
+        for (int v : labels) {
+            if (v < 0 || v > 255) throw new IllegalArgumentException("label " + v + " does not fit 8 bits");
+        }
+        BufferedImage grey = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSamples(0, 0, width, height, 0, labels);
+        AtomicFiles.write(file, tmp -> {
+            if (!ImageIO.write(grey, "png", tmp.toFile())) throw new IOException("no PNG writer");
+        });
+    }
+
     private static String oneLine(Exception e) {
         String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         Throwable cause = e.getCause();
