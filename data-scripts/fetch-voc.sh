@@ -23,7 +23,9 @@ OFFICIAL_MD5=6cd6e144f989b92b3379bac3b3de84fd
 NAME=VOCtrainval_11-May-2012.tar
 MEMBER=VOCdevkit/VOC2012
 
-usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+TOOL=fetch-voc
 delete_archive=0
 for arg in "$@"; do
   case "$arg" in
@@ -37,18 +39,13 @@ URL="${PATHWAYS_VOC_URL:-$OFFICIAL_URL}"
 MD5="${PATHWAYS_VOC_MD5:-$OFFICIAL_MD5}"
 DIR="${PATHWAYS_DATA_DIR:-$HOME/.cache/pathways/data}/voc"
 ARCHIVE="$DIR/$NAME"
-PART="$ARCHIVE.part"
 LOCK="$DIR/voc.lock"
 TARGET="$DIR/$MEMBER"
 MARK=.pathways-extracted   # inside VOC2012: the sha256 of the archive it came from
 mkdir -p "$DIR"
 touch "$LOCK"
 
-say() { echo "fetch-voc: $*"; }
-fail() { echo "fetch-voc: $*" >&2; exit 1; }
-locked_sha() { awk -v n="$NAME" '$1 == n { print $5 }' "$LOCK" | tail -n 1; }
-
-recorded="$(locked_sha)"
+recorded="$(locked_sha "$NAME")"
 
 # Already done: VOC2012 carries the sha256 of the archive that was verified when it was extracted.
 if [ -f "$TARGET/$MARK" ]; then
@@ -64,44 +61,8 @@ if [ -e "$TARGET" ]; then
 fi
 
 # The archive: verify the one from an earlier run, or download (resuming from .part) and verify it.
-if [ -f "$ARCHIVE" ]; then
-  actual_md5=$(md5sum "$ARCHIVE" | cut -d' ' -f1)
-  actual_sha=$(sha256sum "$ARCHIVE" | cut -d' ' -f1)
-  if [ "$actual_md5" != "$MD5" ] || { [ -n "$recorded" ] && [ "$actual_sha" != "$recorded" ]; }; then
-    fail "$ARCHIVE exists but does not match (md5 $actual_md5, expected $MD5; sha256 $actual_sha, recorded ${recorded:-none}); move it away to download again"
-  fi
-  say "$ARCHIVE already downloaded (md5 verified)"
-else
-  if [ -f "$PART" ]; then
-    say "resuming from byte $(stat -c %s "$PART") of $PART"
-  fi
-  say "$NAME <- $URL"
-  # -C - continues the .part file; --fail turns HTTP errors into an exit status. A .part that is already
-  # complete can make a server refuse the range, so a failed curl is forgiven when the .part is verified below.
-  curl_ok=1
-  curl --fail --location --retry 3 --continue-at - --output "$PART" "$URL" || curl_ok=0
-  [ -f "$PART" ] || fail "download failed and nothing arrived; check the URL ($URL) and run again"
-  actual_md5=$(md5sum "$PART" | cut -d' ' -f1)
-  if [ "$actual_md5" != "$MD5" ]; then
-    if [ $curl_ok = 0 ]; then
-      fail "download failed; run again to resume from $PART (or delete it to start over)"
-    fi
-    rm -f "$PART"
-    fail "$NAME: md5 $actual_md5 does not match $MD5; the download was deleted"
-  fi
-  actual_sha=$(sha256sum "$PART" | cut -d' ' -f1)
-  if [ -n "$recorded" ] && [ "$actual_sha" != "$recorded" ]; then
-    rm -f "$PART"
-    fail "$NAME: sha256 $actual_sha does not match $recorded recorded in $LOCK; the download was deleted"
-  fi
-  mv "$PART" "$ARCHIVE"
-  say "$NAME downloaded (md5 verified)"
-fi
-if [ -z "$recorded" ]; then
-  printf '%s md5 %s sha256 %s %s\n' "$NAME" "$actual_md5" "$actual_sha" "$URL" >>"$LOCK"
-  say "md5 and sha256 recorded in $LOCK"
-  recorded="$actual_sha"
-fi
+fetch_verified "$ARCHIVE" "$URL" "$MD5"
+recorded="$FETCHED_SHA"
 
 # Extraction into a staging folder next to the target, renamed into place when complete.
 STAGE="$(mktemp -d "$DIR/.extract.XXXXXX")"

@@ -53,8 +53,8 @@ public final class CocoStuff implements LabelledImages {
         Path dir = Files.isDirectory(root.resolve("cocostuff")) ? root.resolve("cocostuff") : root;
         Path list = dir.resolve("curated").resolve("val2017").resolve(CURATED);
         if (!Files.isRegularFile(list)) {
-            throw new InvalidInputException(list + ": no such image list (expected STEGO's cocostuff layout: images/, annotations/, curated/; STEGO's cocostuff.zip has it, "
-                    + "see the README; --dataset sample-stuff tries things offline)");
+            throw new InvalidInputException(list + ": no such image list (expected STEGO's cocostuff layout: images/, annotations/, curated/; "
+                    + "data-scripts/fetch-cocostuff.sh gets it; --dataset sample-stuff tries things offline)");
         }
         List<String> ids = new ArrayList<>();
         try {
