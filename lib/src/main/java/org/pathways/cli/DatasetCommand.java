@@ -162,11 +162,19 @@ final class DatasetCommand implements Runnable {
         @Option(names = "--out", paramLabel = "DIR", description = "Also write the matrices, assignments and per-class IoU here.")
         Path out;
 
+        @Option(names = "--crf", description = "Refine each matched map with the dense CRF on its image before scoring (the authors' batch_crf: "
+                + "Gaussian sxy 1 compat 3, bilateral sxy 67 srgb 3 compat 4, 10 mean-field iterations); needs --images.")
+        boolean crf;
+
+        @Option(names = "--images", paramLabel = "IMAGES.npy", description = "The images, images x H x W x 3 uint8 RGB at the labels' size (for --crf).")
+        Path imageFile;
+
         @Option(names = "--force", description = "Overwrite files in --out that Pathways did not write.")
         boolean force;
 
         @Override
         public Integer call() throws Exception {
+            if (crf && imageFile == null) throw new InvalidInputException("--crf needs --images IMAGES.npy (images x H x W x 3, uint8)");
             if (classes < 1) throw new InvalidInputException("--classes " + classes + ": expected at least 1");
             if (ignore != -1 && ignore != 255) throw new InvalidInputException("--ignore " + ignore + ": expected -1 or 255");
             NdData c = readLabels(clusters, "--clusters");
@@ -174,9 +182,20 @@ final class DatasetCommand implements Runnable {
             if (c.shape()[0] != g.shape()[0]) {
                 throw new InvalidInputException(clusters + ": " + c.shape()[0] + " images, but " + gt + " has " + g.shape()[0]);
             }
+            SemanticEvaluation.Refiner refiner = null;
+            if (crf) {
+                NdData pictures = read(imageFile, "--images");
+                int[] s = pictures.shape();
+                int[] gs = g.shape();
+                if (s.length != 4 || s[3] != 3 || s[0] != gs[0] || s[1] != gs[1] || s[2] != gs[2]) {
+                    throw new InvalidInputException(imageFile + ": shape " + pictures.shapeString() + " is not " + gs[0] + " x " + gs[1] + " x " + gs[2] + " x 3 (the labels' images, RGB)");
+                }
+                if (!pictures.dtype().equals("u1")) throw new InvalidInputException(imageFile + ": dtype " + pictures.dtype() + " is not uint8");
+                refiner = (i, matched, height, width) -> org.pathways.crf.DenseCrf.refine(
+                        new org.pathways.crf.ClassGrid(matched.values(), matched.height(), matched.width(), classes), rgb(pictures, i), org.pathways.crf.DenseCrf.Settings.AUTHORS);
+            }
             if (out != null) checkWritable(out, SemanticReport.FILES, force);
-            SemanticEvaluation.Result r = SemanticEvaluation.evaluate(
-                    new ArraySource(c, clusters, g, gt), classes, ignore);
+            SemanticEvaluation.Result r = SemanticEvaluation.evaluate(new ArraySource(c, clusters, g, gt), classes, ignore, refiner, i -> {});
             if (out != null) {
                 Files.createDirectories(out);
                 Files.writeString(out.resolve(MARK), "written by pathways dataset evaluate\n");
@@ -184,6 +203,20 @@ final class DatasetCommand implements Runnable {
             }
             SemanticReport.lines(r).forEach(System.out::println);
             return 0;
+        }
+
+        /** Image {@code i} of an images x H x W x 3 uint8 array. */
+        private static java.awt.image.BufferedImage rgb(NdData pictures, int i) {
+            int h = pictures.shape()[1];
+            int w = pictures.shape()[2];
+            java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            double[] v = pictures.values();
+            int base = i * h * w * 3;
+            for (int p = 0; p < h * w; p++) {
+                int o = base + 3 * p;
+                out.setRGB(p % w, p / w, ((int) v[o] << 16) | ((int) v[o + 1] << 8) | (int) v[o + 2]);
+            }
+            return out;
         }
 
         /** An images x H x W integer array. */

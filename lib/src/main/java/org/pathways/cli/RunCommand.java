@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 /** Batch experiments over a data set, resumable (see {@link ResultLog}). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs an experiment of the paper over a data set, image by image, resumable after a crash or Ctrl-C.",
-        subcommands = {RunCommand.PerImageRun.class, RunCommand.OpenVocabRun.class, RunCommand.DatasetRun.class})
+        subcommands = {RunCommand.PerImageRun.class, RunCommand.OpenVocabRun.class, RunCommand.DatasetRun.class, SemanticCommand.class})
 final class RunCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -290,15 +290,8 @@ final class RunCommand implements Runnable {
                     + "Taps are cached under OUT/taps; checkpoints every --checkpoint-every iterations and on Ctrl-C; the same command with the same --out continues.",
                 "Writes OUT/features.npy (images x K x 32 x 32, float32: softmax of the EMA table), OUT/images.txt (one image id per row), OUT/loss.csv, OUT/loss.png and OUT/features.png."})
     static final class DatasetRun implements Callable<Integer> {
-        @Option(names = "--dataset", defaultValue = "cocostuff27", description = "cocostuff27 (STEGO's curated COCO-Stuff-27 layout), sample-stuff (a small generated set in that layout: "
-                + "four textures in random quadrants, for trying things offline; its numbers mean nothing) or images (any folder of .jpg/.png, unlabelled) (default: ${DEFAULT-VALUE}).")
-        String dataset;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "Data set folder (default: $PATHWAYS_DATA_DIR/cocostuff or ~/.cache/pathways/data/cocostuff; sample-stuff: .../sample-stuff; images: required).")
-        Path data;
-
-        @Option(names = "--images", defaultValue = "0", description = "Only the first N images of the list (0: all).")
-        int images;
+        @Mixin
+        DataSetOptions data;
 
         @Mixin
         BackboneOptions source;
@@ -306,47 +299,8 @@ final class RunCommand implements Runnable {
         @Option(names = "--graph", required = true, description = "qk (queries against keys: \"where\") or vv (values against values: \"what\").")
         String graph;
 
-        @Option(names = "--batch", defaultValue = "40", description = "Images per mini-batch (default: ${DEFAULT-VALUE}, the authors' per-GPU batch; the paper: 160 over 4 GPUs).")
-        int batch;
-
-        @Option(names = "--iterations", defaultValue = "2100", description = "Mini-batches in all (default: ${DEFAULT-VALUE}, the paper's). Raising it later continues the same run.")
-        int iterations;
-
-        @Option(names = "--solver-iterations", defaultValue = "5", description = "AdamW steps per mini-batch (default: ${DEFAULT-VALUE}, the authors').")
-        int solverIterations;
-
-        @Option(names = "--channels", defaultValue = "100", description = "K, feature channels per image (default: ${DEFAULT-VALUE}, the authors').")
-        int channels;
-
-        @Option(names = "--lr", defaultValue = "1e-2", description = "AdamW learning rate (default: ${DEFAULT-VALUE}, the authors').")
-        double learningRate;
-
-        @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}, as the authors call it).")
-        double weightDecay;
-
-        @Option(names = "--ema", defaultValue = "0.99", description = "EMA momentum of the feature table (default: ${DEFAULT-VALUE}).")
-        double ema;
-
         @Mixin
-        KnnOptions knn;
-
-        @Option(names = "--heads", defaultValue = "concatenated", description = "concatenated (one vector per location, the authors' layout) or separate (one graph per head) (default: ${DEFAULT-VALUE}).")
-        String heads;
-
-        @Option(names = "--layers", split = ",", paramLabel = "NAME", description = "Layers to use, names or globs (blocks.9,blocks.1*); default: every layer at --max-res or coarser.")
-        List<String> layers;
-
-        @Option(names = "--max-res", defaultValue = "32", description = "Leave out layers with a grid finer than this (default: ${DEFAULT-VALUE}, the paper's).")
-        int maxResolution;
-
-        @Option(names = "--crop", defaultValue = "paper", description = "paper (short side 320, centre square) or authors (256) (default: ${DEFAULT-VALUE}); then the backbone's own resize (--vit-resize).")
-        String crop;
-
-        @Option(names = "--seed", defaultValue = "0", description = "Seeds the table and the mini-batches (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--checkpoint-every", defaultValue = "50", description = "Iterations between checkpoints (default: ${DEFAULT-VALUE}).")
-        int checkpointEvery;
+        TrainingOptions training;
 
         @Option(names = "--out", description = "Run folder (default: results/<dataset>-dataset-<graph>/<backbone>).")
         Path out;
@@ -354,18 +308,9 @@ final class RunCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             DatasetTraining.Pathway pathway = DatasetTraining.Pathway.named(graph);
-            boolean separate = switch (heads) {
-                case "concatenated" -> false;
-                case "separate" -> true;
-                default -> throw new InvalidInputException("--heads '" + heads + "': expected concatenated or separate");
-            };
-            if (images < 0) throw new InvalidInputException("--images must be >= 0, got " + images);
-            DatasetTraining.Settings settings = DatasetTraining.Settings.paper(pathway).withChannels(channels).withBatch(batch).withIterations(iterations)
-                    .withSolverIterations(solverIterations).withAdam(new FeatureTable.AdamW(learningRate, 0.9, 0.999, 1e-8, weightDecay)).withEma(ema)
-                    .withKnn(knn.settings()).withSeparateHeads(separate).withMaxResolution(maxResolution)
-                    .withLayers(layers == null ? List.of() : layers).withCrop(DatasetTraining.Crop.named(crop)).withSeed(seed).withCheckpointEvery(checkpointEvery);
-            LabelledImages set = open();
-            List<String> ids = images > 0 && images < set.ids().size() ? set.ids().subList(0, images) : set.ids();
+            DatasetTraining.Settings settings = training.settings(pathway);
+            LabelledImages set = data.open(false);
+            List<String> ids = data.ids(set);
             String description;
             try (Backbone b = source.create(0)) { // an unknown backbone or a bad checkpoint fails before the run folder is made
                 if (b instanceof VitBackbone vit) vit.tower();
@@ -380,23 +325,6 @@ final class RunCommand implements Runnable {
             System.out.println("wrote " + r.features());
             return 0;
         }
-
-        private LabelledImages open() throws IOException {
-            return switch (dataset) {
-                case "cocostuff27" -> CocoStuff.open(data != null ? data : VocDataset.defaultRoot().resolveSibling("cocostuff"));
-                case "sample-stuff" -> {
-                    Path root = data != null ? data : VocDataset.defaultRoot().resolveSibling("sample-stuff");
-                    yield CocoStuff.open(SampleStuff.write(root, SAMPLE_STUFF_IMAGES, 0));
-                }
-                case "images" -> {
-                    if (data == null) throw new InvalidInputException("--dataset images needs --data DIR, the folder of images");
-                    yield ImageFolder.open(data);
-                }
-                default -> throw new InvalidInputException("--dataset '" + dataset + "': expected cocostuff27, sample-stuff or images");
-            };
-        }
     }
 
-    /** The generated COCO-Stuff-layout set's size. */
-    static final int SAMPLE_STUFF_IMAGES = 24;
 }

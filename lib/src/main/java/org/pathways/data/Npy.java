@@ -297,7 +297,11 @@ public final class Npy {
     /** Serialises an array in {@code .npy} format (used for .npz entries too). */
     public static void writeTo(OutputStream out, int[] shape, double[] values, String type) throws IOException {
         byte[] head = header(shape, type);
-        int width = type.equals("f4") ? 4 : 8;
+        int width = switch (type) {
+            case "f4" -> 4;
+            case "u1" -> 1;
+            default -> 8;
+        };
         ByteBuffer bb = ByteBuffer.allocate(head.length + values.length * width).order(ByteOrder.LITTLE_ENDIAN);
         bb.put(head);
         for (double v : values) {
@@ -305,6 +309,7 @@ public final class Npy {
                 case "f4" -> bb.putFloat((float) v);
                 case "f8" -> bb.putDouble(v);
                 case "i8" -> bb.putLong((long) v);
+                case "u1" -> bb.put((byte) (int) v);
                 default -> throw new IllegalArgumentException("unsupported dtype " + type);
             }
         }

@@ -57,6 +57,11 @@ public final class CoordinateRegression {
             if ((long) images * CELLS > Integer.MAX_VALUE) throw new InvalidInputException("coordinate regression: " + images + " images are more locations than one int counts");
         }
 
+        /** The clustering's features, converted one image at a time. */
+        public static Features of(FeatureClustering.Features f) {
+            return new Features(f.images(), f.channels(), f.height(), f.width(), f::image);
+        }
+
         /** Features held in memory, one array per image. */
         public static Features of(List<double[]> perImage, int channels, int height, int width) {
             List<double[]> images = List.copyOf(perImage);

@@ -27,6 +27,14 @@ public final class FeatureClustering {
         int locations() {
             return height * width;
         }
+
+        /** Image {@code i}'s channels x height x width values, as doubles. */
+        public double[] image(int i) {
+            int per = channels * height * width;
+            double[] out = new double[per];
+            for (int j = 0; j < per; j++) out[j] = values[i * per + j];
+            return out;
+        }
     }
 
     /** U S (rows x dims) and the singular values of X. */

@@ -38,4 +38,54 @@ public final class PaperFigures {
             "ours (CLIP ViT-B/16 regions)", 0.50,
             "MaskCLIP (ViT-B/16)", 0.25,
             "GroupViT (modified ViT-S/16)", 0.53);
+
+    /** A row of one of the data-set tables: the paper's numbers by column name (mIoU as fractions, MSE in cells^2). */
+    public record Row(String method, Map<String, Double> values) {}
+
+    /**
+     * Table 2: unsupervised semantic segmentation, greedy matching, mIoU on the validation sets (COCO-Stuff-27,
+     * Cityscapes-27). Columns "cocostuff27" and "cityscapes"; a method the paper did not run on a set has no entry.
+     * "Ours" is Stable Diffusion 1.4's V-V graph.
+     */
+    public static final java.util.List<Row> TABLE2 = java.util.List.of(
+            new Row("MoCo v2", Map.of("cocostuff27", 0.044)),
+            new Row("IIC", Map.of("cocostuff27", 0.067, "cityscapes", 0.061)),
+            new Row("Modified DC", Map.of("cocostuff27", 0.098, "cityscapes", 0.074)),
+            new Row("PiCIE", Map.of("cocostuff27", 0.138, "cityscapes", 0.123)),
+            new Row("PiCIE+H", Map.of("cocostuff27", 0.144)),
+            new Row("ACSeg", Map.of("cocostuff27", 0.164)),
+            new Row("STEGO", Map.of("cocostuff27", 0.268, "cityscapes", 0.182)),
+            new Row("STEGO+CRF", Map.of("cocostuff27", 0.282, "cityscapes", 0.210)),
+            new Row("Ours (V-V graph)", Map.of("cocostuff27", 0.254, "cityscapes", 0.162)),
+            new Row("Ours (V-V graph)+CRF", Map.of("cocostuff27", 0.271, "cityscapes", 0.169)));
+
+    /**
+     * Table 3: the features and the matching, mIoU; columns "cocostuff27/greedy", "cocostuff27/hungarian",
+     * "cityscapes/greedy", "cityscapes/hungarian" (the paper prints Cityscapes Q-K greedy as 10.91). "K-Means (SD)"
+     * clusters Stable Diffusion's 2nd upsampling block ({@code up_blocks.1}) at the timestep of the cited DIFT paper,
+     * t = 261 (Tang et al. 2023, github.com/Tsingularity/dift, README and extract_dift.sh: {@code --t 261}, up_ft_index 1).
+     */
+    public static final java.util.List<Row> TABLE3 = java.util.List.of(
+            table3("K-Means (SD)", 0.092, 0.086, 0.124, 0.081),
+            table3("K-Means (DINO)", 0.137, 0.130, 0.133, 0.087),
+            table3("K-Means (STEGO)", 0.266, 0.240, 0.158, 0.149),
+            table3("STEGO", 0.270, 0.265, 0.166, 0.182),
+            table3("Ours (Q-K graph)", 0.124, 0.109, 0.1091, 0.097),
+            table3("Ours (V-V graph)", 0.254, 0.232, 0.162, 0.114));
+
+    /**
+     * Table 4 (COCO-Stuff-27): coordinate regression MSE (grid cells squared on the 32 x 32 grid) and spatial semantic
+     * segmentation mIoU; columns "coordinate_mse" and "spatial_miou".
+     */
+    public static final java.util.List<Row> TABLE4 = java.util.List.of(
+            new Row("DINO", Map.of("coordinate_mse", 3.2, "spatial_miou", 0.060)),
+            new Row("GT semantic label", Map.of("coordinate_mse", 72.0)),
+            new Row("STEGO", Map.of("coordinate_mse", 42.4, "spatial_miou", 0.069)),
+            new Row("Ours (V-V graph)", Map.of("coordinate_mse", 43.1, "spatial_miou", 0.051)),
+            new Row("Ours (Q-K graph)", Map.of("coordinate_mse", 19.5, "spatial_miou", 0.101)));
+
+    private static Row table3(String method, double cocoGreedy, double cocoHungarian, double cityGreedy, double cityHungarian) {
+        return new Row(method, Map.of("cocostuff27/greedy", cocoGreedy, "cocostuff27/hungarian", cocoHungarian,
+                "cityscapes/greedy", cityGreedy, "cityscapes/hungarian", cityHungarian));
+    }
 }

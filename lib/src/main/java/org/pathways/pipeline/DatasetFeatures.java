@@ -187,7 +187,7 @@ public final class DatasetFeatures {
     /**
      * How much of each location's x and y the features tell linearly: the in-sample R^2 of a least-squares fit of the
      * coordinates on the K channels and a constant, over every location of every image, averaged over x and y (EJML
-     * solves it). A quick look at the "where" pathway; Table 4's protocol (held-out images, MSE) is the evaluation's.
+     * solves it). A quick look at the "where" pathway; Table 4's protocol (MSE on held-out locations) is {@link org.pathways.eval.CoordinateRegression}.
      */
     public double positionR2() {
         int n = SIDE * SIDE;

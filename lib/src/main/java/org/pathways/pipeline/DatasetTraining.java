@@ -151,6 +151,17 @@ public final class DatasetTraining {
                     DatasetObjective.TABLE, List.of(), Crop.PAPER, 0, 50);
         }
 
+        /**
+         * Demonstration settings for a generated set of a dozen images (the notebooks' offline runs): fewer channels and
+         * neighbours, a larger step and a shorter EMA, so that the features settle within minutes ({@code quick}: the
+         * test suite's shorter run). Not the paper's.
+         */
+        public static Settings smallSet(Pathway graph, boolean quick) {
+            return paper(graph).withChannels(8).withBatch(6).withIterations(quick ? 30 : 80)
+                    .withAdam(new FeatureTable.AdamW(0.1, 0.9, 0.999, 1e-8, 0)).withEma(0.5)
+                    .withKnn(new KnnGraph.Settings(10, 10, 0.1, KnnGraph.Precision.AUTHORS)).withMaxResolution(quick ? 16 : 32);
+        }
+
         public Settings withChannels(int k) {
             return new Settings(graph, k, batch, iterations, solverIterations, adam, emaMomentum, knn, separateHeads, maxResolution, layers, crop, seed, checkpointEvery);
         }

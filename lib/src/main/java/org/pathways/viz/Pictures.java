@@ -37,6 +37,21 @@ public final class Pictures {
         return out;
     }
 
+    /**
+     * Class ids of a data set with many classes (COCO-Stuff-27, its 54 left/right halves), each id its own colour
+     * (hues a golden angle apart, two brightnesses), 255 (ignore) light grey: the same id is the same colour in every
+     * picture.
+     */
+    public static BufferedImage classColours(int[] labels, int height, int width) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < labels.length; i++) {
+            int id = labels[i];
+            int rgb = id == 255 ? 0xdcdcdc : Color.HSBtoRGB((float) ((id * 0.6180339887) % 1.0), 0.7f, id % 2 == 0 ? 0.95f : 0.65f) & 0xffffff;
+            out.setRGB(i % width, i / width, rgb);
+        }
+        return out;
+    }
+
     /** Ids in {@link #PALETTE} colours (id mod its size), e.g. clusters that are not classes. */
     public static BufferedImage paletteColours(int[] ids, int height, int width) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -278,6 +293,36 @@ public final class Pictures {
         for (int j = 0; j < n; j++) small.setRGB(j % graph.width(), j / graph.width(), (gray[j] << 16) | (gray[j] << 8) | gray[j]);
         small.setRGB(node % graph.width(), node / graph.width(), 0xff0000);
         return scale(small, graph.width() * cell, graph.height() * cell, false);
+    }
+
+    /**
+     * Values on a grid as a heat map, dark blue (the smallest) to yellow (the largest), each cell a square of
+     * {@code size / width} pixels; NaN cells (no value) grey.
+     */
+    public static BufferedImage heatmap(double[] values, int height, int width, int size) {
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            if (Double.isNaN(v)) continue;
+            low = Math.min(low, v);
+            high = Math.max(high, v);
+        }
+        BufferedImage grid = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < values.length; p++) {
+            double v = values[p];
+            int rgb;
+            if (Double.isNaN(v)) {
+                rgb = 0x808080;
+            } else {
+                double t = high > low ? (v - low) / (high - low) : 0;
+                int r = (int) Math.round(255 * t);
+                int g = (int) Math.round(40 + 200 * t);
+                int b = (int) Math.round(120 * (1 - t));
+                rgb = (r << 16) | (g << 8) | b;
+            }
+            grid.setRGB(p % width, p / width, rgb);
+        }
+        return scale(grid, size, (int) Math.round((double) size * height / width), false);
     }
 
     /** Resizes an image, bilinear or nearest. */

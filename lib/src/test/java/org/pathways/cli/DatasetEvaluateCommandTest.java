@@ -91,6 +91,44 @@ class DatasetEvaluateCommandTest {
         assertEquals(List.of("hungarian mIoU 0.7500000000 pixel accuracy 0.8571428571", "greedy mIoU 0.7500000000 pixel accuracy 0.8571428571"), lines);
     }
 
+    /**
+     * A 2 x 2 cluster grid whose nearest upsampling puts the border at x = 20 of 40, while the colours (and labels) change
+     * at x = 17: 3 of 40 columns wrong without the CRF; its bilateral kernel moves the border to the colour edge.
+     */
+    @Test
+    void theCrfMovesABorderToTheColourEdge() throws Exception {
+        int side = 40;
+        int edge = 17;
+        Path c = ints("c", new int[] {1, 2, 2}, new int[] {0, 1, 0, 1});
+        int[] labels = new int[side * side];
+        double[] rgb = new double[side * side * 3];
+        for (int p = 0; p < side * side; p++) {
+            boolean left = p % side < edge;
+            labels[p] = left ? 0 : 1;
+            rgb[3 * p] = left ? 220 : 30;
+            rgb[3 * p + 2] = left ? 30 : 220;
+        }
+        Path g = ints("g", new int[] {1, side, side}, labels);
+        Path images = dir.resolve("images.npy");
+        try (var out = Files.newOutputStream(images)) {
+            Npy.writeTo(out, new int[] {1, side, side, 3}, rgb, "u1");
+        }
+        CliTest.Run[] r = new CliTest.Run[1];
+        List<String> plain = stdout(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2");
+        assertEquals(0, r[0].code(), r[0].err());
+        assertTrue(plain.get(1).endsWith("pixel accuracy 0.9250000000"), plain.get(1));
+        List<String> refined = stdout(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--crf", "--images", images.toString());
+        assertEquals(0, r[0].code(), r[0].err());
+        assertTrue(refined.get(1).endsWith("pixel accuracy 1.0000000000"), refined.get(1));
+        CliTest.assertBadInput(CliTest.run("dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--crf"), "--crf needs --images");
+        Path small = dir.resolve("small.npy");
+        try (var out = Files.newOutputStream(small)) {
+            Npy.writeTo(out, new int[] {1, 20, 20, 3}, new double[20 * 20 * 3], "u1");
+        }
+        CliTest.assertBadInput(CliTest.run("dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--crf", "--images", small.toString()),
+                "small.npy", "1 x 40 x 40 x 3");
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         Path c = ints("c", new int[] {2, 2, 2}, new int[] {0, 1, 1, 0, 0, 1, 1, 0});
