@@ -23,7 +23,7 @@ public record ClassGrid(int[] labels, int height, int width, int classes) {
      * {@code F.interpolate(one_hot, size, mode='bilinear', align_corners=False)} does, which is how the authors'
      * {@code batch_crf} (eval_utils.py) brings the grid to image size: source coordinate
      * {@code (dst + 0.5) * in/out - 0.5} clamped at 0, the upper neighbour clamped at the last row or column, float
-     * weights, and the same order of sums as ATen's {@code upsample_bilinear2d} CPU kernel.
+     * weights, rows' weights outside columns' (ATen's separable {@code upsample_bilinear2d} CPU kernel).
      */
     public float[] upsampledOneHot(int outHeight, int outWidth) {
         if (outHeight < 1 || outWidth < 1) throw new InvalidInputException("bilinear upsampling: output size " + outHeight + " x " + outWidth + " must be at least 1 x 1");
