@@ -32,7 +32,7 @@ public final class SemanticEvaluation {
         String name(int i);
     }
 
-    /** Turns image {@code i}'s matched class map into a prediction at the labels' size. */
+    /** Turns image {@code i}'s matched class map into a prediction at the labels' size; called from several threads at once. */
     public interface Refiner {
         int[] refine(int i, LabelMap classes, int height, int width);
     }
@@ -89,18 +89,24 @@ public final class SemanticEvaluation {
             assignments[r] = matching.assignment(rules[r]);
             confusions[r] = new ConfusionMatrix(classes);
         }
-        for (int i = 0; i < source.size(); i++) {
+        // the scoring pass: a refiner (the CRF, ~0.6 s an image) runs on every core; sums do not depend on the order
+        java.util.concurrent.atomic.AtomicInteger scored = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.stream.IntStream images = java.util.stream.IntStream.range(0, source.size());
+        (refiner == null ? images : images.parallel()).forEach(i -> {
             LabelMap labels = source.labels(i);
             LabelMap clusters = source.clusters(i);
+            int[][] predicted = new int[rules.length][];
             for (int r = 0; r < rules.length; r++) {
                 LabelMap matched = relabel(clusters, assignments[r]);
-                int[] predicted = refiner == null
+                predicted[r] = refiner == null
                         ? nearest(matched, labels.height(), labels.width()).values()
                         : refiner.refine(i, matched, labels.height(), labels.width());
-                confusions[r].add(predicted, labels.values(), ignore, source.name(i));
             }
-            progress.accept(source.size() + i);
-        }
+            synchronized (confusions) {
+                for (int r = 0; r < rules.length; r++) confusions[r].add(predicted[r], labels.values(), ignore, source.name(i));
+                progress.accept(source.size() + scored.getAndIncrement());
+            }
+        });
         Scores[] scores = new Scores[rules.length];
         for (int r = 0; r < rules.length; r++) {
             ConfusionMatrix m = confusions[r];

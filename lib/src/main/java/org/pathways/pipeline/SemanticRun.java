@@ -265,28 +265,11 @@ public final class SemanticRun {
         return SemanticEvaluation.evaluate(source, classes, IGNORE, refiner, i -> progress.step(i + 1));
     }
 
-    /** The authors' batch_crf on the cropped image; the image is read once for both matching rules. */
-    private static final class CrfRefiner implements SemanticEvaluation.Refiner {
-        private final LabelledImages set;
-        private final List<String> ids;
-        private final int side;
-        private final int classes;
-        private int cached = -1;
-        private BufferedImage image;
-
-        CrfRefiner(LabelledImages set, List<String> ids, int side, int classes) {
-            this.set = set;
-            this.ids = ids;
-            this.side = side;
-            this.classes = classes;
-        }
-
+    /** The authors' batch_crf on the cropped image (read for each call: calls come from several threads). */
+    private record CrfRefiner(LabelledImages set, List<String> ids, int side, int classes) implements SemanticEvaluation.Refiner {
         @Override
         public int[] refine(int i, LabelMap matched, int height, int width) {
-            if (i != cached) {
-                image = Images.squareCrop(set.load(ids.get(i)).image(), side);
-                cached = i;
-            }
+            BufferedImage image = Images.squareCrop(set.load(ids.get(i)).image(), side);
             return DenseCrf.refine(new ClassGrid(matched.values(), matched.height(), matched.width(), classes), image, DenseCrf.Settings.AUTHORS);
         }
     }

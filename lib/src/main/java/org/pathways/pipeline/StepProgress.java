@@ -22,7 +22,7 @@ public final class StepProgress {
     }
 
     /** {@code done} steps of {@code total} are finished. */
-    public void step(int done) {
+    public synchronized void step(int done) {
         if (out == null) return;
         double elapsed = (System.nanoTime() - start) / 1e9;
         double fraction = total == 0 ? 1 : Math.min(1, (double) done / total);

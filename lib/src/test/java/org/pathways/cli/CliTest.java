@@ -39,6 +39,19 @@ class CliTest {
         return new Run(code, err.toString());
     }
 
+    /** Runs the command and returns what it printed on stdout (the contracts of dataset objective and evaluate are there). */
+    static String stdout(Run[] result, String... args) {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            result[0] = run(args);
+        } finally {
+            System.setOut(saved);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Exit status 2 and exactly one line on stderr, "pathways: error: ...", naming every fragment. */
     static void assertBadInput(Run r, String... fragments) {
         assertEquals(2, r.code(), "exit status; stderr: " + r.err());

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,19 +23,6 @@ import org.pathways.testing.Golden;
 class DatasetCommandTest {
     @TempDir
     Path dir;
-
-    /** Runs the command and returns its stdout (the objective's contract is on stdout). */
-    private static String stdout(CliTest.Run[] result, String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            result[0] = CliTest.run(args);
-        } finally {
-            System.setOut(saved);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 
     private static String golden(String name) {
         return Golden.dir("dataset").resolve(name + ".npy").toString();
@@ -96,7 +80,7 @@ class DatasetCommandTest {
         for (String graph : new String[] {"QK", "VV"}) {
             for (String variant : new String[] {"dense_f64", "sparse_f64"}) {
                 Path out = dir.resolve("objective-" + graph + variant);
-                String printed = stdout(r, "dataset", "objective", "--graph", golden("A_" + graph + "_" + variant), "--logits", logits, "--out", out.toString());
+                String printed = CliTest.stdout(r, "dataset", "objective", "--graph", golden("A_" + graph + "_" + variant), "--logits", logits, "--out", out.toString());
                 assertEquals(0, r[0].code(), r[0].err());
                 assertTrue(printed.matches("loss [-+0-9.e]+\\n"), "exactly one line 'loss %.17g': " + printed);
                 double loss = Double.parseDouble(printed.strip().substring(5));
@@ -110,7 +94,7 @@ class DatasetCommandTest {
         }
         // the deployed two-layer case, graphs passed as they are
         Path out = dir.resolve("objective-b");
-        String printed = stdout(r, "dataset", "objective", "--graph", golden("A_b_QK_dense_f64_res8"), "--graph", golden("A_b_QK_dense_f64_res4"),
+        String printed = CliTest.stdout(r, "dataset", "objective", "--graph", golden("A_b_QK_dense_f64_res8"), "--graph", golden("A_b_QK_dense_f64_res4"),
                 "--logits", logits, "--out", out.toString());
         assertEquals(0, r[0].code(), r[0].err());
         double b = v.getAsJsonObject("b_QK_dense_f64").get("loss").getAsDouble();
@@ -119,7 +103,7 @@ class DatasetCommandTest {
         // our graph folder as input: the loss of the rebuilt graph to 1e-7
         Path g = dir.resolve("graph");
         assertEquals(0, CliTest.run("dataset", "graph", "--q", golden("in_Q"), "--k", golden("in_K"), "--k-intra", "5", "--k-inter", "5", "--out", g.toString()).code());
-        printed = stdout(r, "dataset", "objective", "--graph", g.toString(), "--logits", logits, "--out", dir.resolve("objective-ours").toString());
+        printed = CliTest.stdout(r, "dataset", "objective", "--graph", g.toString(), "--logits", logits, "--out", dir.resolve("objective-ours").toString());
         double qk = v.getAsJsonObject("QK_dense_f64").get("loss").getAsDouble();
         Golden.assertClose("dataset objective loss of our QK graph", qk, Double.parseDouble(printed.strip().substring(5)), 1e-7 * qk);
     }

@@ -3,9 +3,6 @@ package org.pathways.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,16 +19,8 @@ class DatasetEvaluateCommandTest {
     @TempDir
     Path dir;
 
-    private static List<String> stdout(CliTest.Run[] result, String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            result[0] = CliTest.run(args);
-        } finally {
-            System.setOut(saved);
-        }
-        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    private static List<String> lines(CliTest.Run[] result, String... args) {
+        return CliTest.stdout(result, args).lines().toList();
     }
 
     private Path ints(String name, int[] shape, int[] values) throws Exception {
@@ -56,7 +45,7 @@ class DatasetEvaluateCommandTest {
         Path golden = Golden.dir("eval");
         Path out = dir.resolve("out");
         CliTest.Run[] r = new CliTest.Run[1];
-        List<String> lines = stdout(r, "dataset", "evaluate", "--clusters", golden.resolve("A_pred_clusters.npy").toString(),
+        List<String> lines = lines(r, "dataset", "evaluate", "--clusters", golden.resolve("A_pred_clusters.npy").toString(),
                 "--gt", golden.resolve("A_gt.npy").toString(), "--classes", "6", "--out", out.toString());
         assertEquals(0, r[0].code(), r[0].err());
         assertEquals(2, lines.size(), String.join("\n", lines));
@@ -84,7 +73,7 @@ class DatasetEvaluateCommandTest {
         Path c = ints("c", new int[] {1, 1, 2}, new int[] {0, 1});
         Path g = ints("g", new int[] {1, 2, 4}, new int[] {1, 1, 0, 0, 1, 255, 0, 1});
         CliTest.Run[] r = new CliTest.Run[1];
-        List<String> lines = stdout(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--ignore", "255");
+        List<String> lines = lines(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--ignore", "255");
         assertEquals(0, r[0].code(), r[0].err());
         // cluster 0 -> class 1 (3 of 3 labelled pixels), cluster 1 -> class 0 (3 of 4): 6 of 7 right;
         // class 0: tp 3, predicted 4, truth 3 -> 3/4; class 1: tp 3, predicted 3, truth 4 -> 3/4
@@ -114,10 +103,10 @@ class DatasetEvaluateCommandTest {
             Npy.writeTo(out, new int[] {1, side, side, 3}, rgb, "u1");
         }
         CliTest.Run[] r = new CliTest.Run[1];
-        List<String> plain = stdout(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2");
+        List<String> plain = lines(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2");
         assertEquals(0, r[0].code(), r[0].err());
         assertTrue(plain.get(1).endsWith("pixel accuracy 0.9250000000"), plain.get(1));
-        List<String> refined = stdout(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--crf", "--images", images.toString());
+        List<String> refined = lines(r, "dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--crf", "--images", images.toString());
         assertEquals(0, r[0].code(), r[0].err());
         assertTrue(refined.get(1).endsWith("pixel accuracy 1.0000000000"), refined.get(1));
         CliTest.assertBadInput(CliTest.run("dataset", "evaluate", "--clusters", c.toString(), "--gt", g.toString(), "--classes", "2", "--crf"), "--crf needs --images");

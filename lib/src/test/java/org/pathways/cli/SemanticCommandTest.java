@@ -91,7 +91,7 @@ class SemanticCommandTest {
         Path features = plantedFeatures(set, set.ids());
         Path out = dir.resolve("out");
         CliTest.Run r = CliTest.run("run", "semantic", "--dataset", "sample-stuff", "--data", data.toString(), "--images", String.valueOf(IMAGES),
-                "--features", "planted=" + features, "--restarts", "2", "--out", out.toString());
+                "--features", "planted=" + features, "--restarts", "2", "--crf", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         double[] expected = blockPrediction(set, set.ids());
         String[] t2 = row(out.resolve("table2.csv"), "planted").split(",");
@@ -102,6 +102,8 @@ class SemanticCommandTest {
         assertTrue(expected[1] > 0.95 && expected[0] < 4.0 / 27, "the blocks miss only the moved borders");
         String[] t4 = row(out.resolve("table4.csv"), "planted").split(",");
         assertEquals(0.0, Double.parseDouble(t4[2]), 1e-6, "coordinate MSE of features holding x and y");
+        double crf = Double.parseDouble(row(out.resolve("table2.csv"), "planted+CRF").split(",")[2]);
+        assertTrue(crf > 0 && crf <= 4.0 / 27, "the CRF row, at most what 4 classes of 27 allow: " + crf);
         assertTrue(row(out.resolve("table4.csv"), "predicting the mean coordinate").contains("85.25"));
         assertTrue(row(out.resolve("table2.csv"), "Ours (V-V graph)").contains("paper,0.254"), "the paper's figure beside ours");
         assertTrue(Files.readString(out.resolve("table2.md")).contains("these numbers mean nothing"));
@@ -116,7 +118,7 @@ class SemanticCommandTest {
         java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(summary);
         Files.delete(out.resolve("planted").resolve("clusters.png"));
         CliTest.Run again = CliTest.run("run", "semantic", "--dataset", "sample-stuff", "--data", data.toString(), "--images", String.valueOf(IMAGES),
-                "--features", "planted=" + features, "--restarts", "2", "--out", out.toString());
+                "--features", "planted=" + features, "--restarts", "2", "--crf", "--out", out.toString());
         assertEquals(0, again.code(), again.err());
         assertEquals(written, Files.getLastModifiedTime(summary), "not scored again");
         assertTrue(Files.notExists(out.resolve("planted").resolve("clusters.png")), "not drawn again");
