@@ -143,7 +143,7 @@ final class DatasetCommand implements Runnable {
                     + "matched to classes over the whole data set, Hungarian (one-to-one) and greedy (each cluster to its most frequent class); "
                     + "mIoU over ALL classes (an absent class scores 0) and pixel accuracy over the labelled pixels. Cluster maps smaller than "
                     + "the labels are resized by nearest neighbour, src = floor(dst * in / out).",
-                "Prints two lines, Hungarian first: '<rule> mIoU <x> pixel accuracy <y>' (fractions, %.10f). With --out, writes "
+                "Prints two lines, Hungarian first: '<rule> mIoU <x> pixel accuracy <y>' (fractions, %%.10f). With --out, writes "
                     + "scores.csv, iou.csv, assignment.csv, confusion-hungarian.csv, confusion-greedy.csv (rows predicted, columns truth) "
                     + "and cluster-class-counts.csv."})
     static final class EvaluateStage implements Callable<Integer> {

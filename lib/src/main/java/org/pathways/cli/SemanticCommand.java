@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "semantic", mixinStandardHelpOptions = true,
         description = {"Unsupervised semantic segmentation and the \"where\" pathway on data-set features (paper Sec. 4.2.2-4.2.3, App. C; Tables 2-4): "
                 + "K-means (K = the number of classes) on U S of each features file, matched greedily and by Hungarian over the whole set; the dense CRF "
-                + "with --crf; coordinate regression (80 / 20 % of locations, MSE in cells^2 on the 32 x 32 grid); the same segmentation protocol on "
+                + "with --crf; coordinate regression (80 / 20 %% of locations, MSE in cells^2 on the 32 x 32 grid); the same segmentation protocol on "
                 + "left/right-split labels (2 x the classes; our split thresholds: centroid x < 0.45 W left, > 0.55 W right, regions >= 50 pixels).",
             "Features: --features (a 'run dataset' folder, or an images x K x h x w .npy with images.txt beside it, else the data set's order), "
                 + "or --backbone NAME to train the Q-K and V-V features first (OUT/train-qk, OUT/train-vv; resumable). --kmeans-backbone adds "

@@ -73,6 +73,28 @@ class CliTest {
         return NdData.float32(new int[] {n, n}, v);
     }
 
+    /** Every command's help renders: picocli formats descriptions, so a lone '%' breaks them (with a warning, not an error). */
+    @Test
+    void everyHelpTextFormats() {
+        java.util.Deque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Main.commandLine()));
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        int commands = 0;
+        try {
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.pop();
+                c.getUsageMessage();
+                commands++;
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(commands > 10, commands + " commands");
+        assertEquals("", bytes.toString(java.nio.charset.StandardCharsets.UTF_8), "help texts that do not format");
+    }
+
     @Test
     void missingAndUnreadableImages() throws Exception {
         assertBadInput(run("segment", dir.resolve("nope.png").toString()), "nope.png", "no such image");
