@@ -102,13 +102,15 @@ final class BenchSemantic {
                 restarts, kMeansSeconds, kMeansSeconds / restarts);
         System.out.printf(Locale.ROOT, "  matching and scoring, both rules, %d x %d labels: %.1f s (greedy mIoU %.3f on the planted classes)%n", SIDE, SIDE,
                 evaluateSeconds, r.greedy().meanIou());
-        System.out.printf(Locale.ROOT, "  dense CRF, %d x %d x %d classes, 10 iterations: %.3f s per image (mean of %d), so %.0f s for %d images x 2 rules (extrapolated)%n",
-                SIDE, SIDE, CLASSES, crfSeconds, crfImages, crfSeconds * images * 2, images);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "  dense CRF, %d x %d x %d classes, 10 iterations: %.3f s per image on one core (mean of %d), so %.0f s for %d images x 2 rules "
+                + "on one core, about %.0f s on the %d cores run semantic uses (extrapolated)%n",
+                SIDE, SIDE, CLASSES, crfSeconds, crfImages, crfSeconds * images * 2, images, crfSeconds * images * 2 / cores, cores);
         System.out.printf(Locale.ROOT, "  memory: features %d MiB (float32); heap %d MiB before U S, %d MiB with the points (%d MiB: %d rows x %d doubles, the one copy), "
                         + "%d MiB after K-means; peak RSS %d MiB%n",
                 featureMiB, heapBefore, heapWithPoints, pointsMiB, (long) images * n, CLASSES, heapAfterKMeans, ProcessStatus.field("VmHWM:") / 1024);
-        double total = projectSeconds + kMeansSeconds + evaluateSeconds + crfSeconds * images * 2;
-        System.out.printf(Locale.ROOT, "  total for the evaluation with the CRF: %.0f s (%.1f min)%n", total, total / 60);
+        double total = projectSeconds + kMeansSeconds + evaluateSeconds + crfSeconds * images * 2 / cores;
+        System.out.printf(Locale.ROOT, "  total for the evaluation with the CRF on %d cores: %.0f s (%.1f min)%n", cores, total, total / 60);
     }
 
     /** A 32 x 32 map of a few planted classes: horizontal bands with a block, the class ids drawn per image. */

@@ -51,8 +51,8 @@ final class DataSetOptions {
                 if (data == null) throw new InvalidInputException("--dataset images needs --data DIR, the folder of images");
                 yield ImageFolder.open(data);
             }
-            default -> throw new InvalidInputException("--dataset '" + dataset + "': expected cocostuff27, cityscapes, sample-stuff, sample-cityscapes"
-                    + (labelled ? "" : " or images"));
+            default -> throw new InvalidInputException("--dataset '" + dataset + "': expected cocostuff27, cityscapes, sample-stuff"
+                    + (labelled ? " or sample-cityscapes" : ", sample-cityscapes or images"));
         };
     }
 

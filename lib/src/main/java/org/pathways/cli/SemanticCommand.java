@@ -148,7 +148,6 @@ final class SemanticCommand implements Callable<Integer> {
                 }
             }
         }
-        String paperRow = name.startsWith("Ours (Q-K graph)") ? "Ours (Q-K graph)" : name.startsWith("Ours (V-V graph)") ? "Ours (V-V graph)" : null;
-        return new SemanticRun.Entry(name, paperRow, new FeatureClustering.Features(d.asFloats(), s[0], s[1], s[2], s[3]));
+        return new SemanticRun.Entry(name, new FeatureClustering.Features(d.asFloats(), s[0], s[1], s[2], s[3]));
     }
 }

@@ -45,11 +45,13 @@ public final class FeatureClustering {
 
     private FeatureClustering() {}
 
-    /** U S of the stacked features, its first {@code dims} columns: X^T X is K x K, its eigenvectors are V. */
-    public static Projection project(Features f, int dims) {
+    /** X's right singular vectors V (columns of the K x K eigenvectors of X^T X, largest first) and singular values. */
+    public record Directions(double[][] vectors, double[] singularValues) {}
+
+    /** V and the singular values of the stacked features: one pass over them, kept for every projection. */
+    public static Directions directions(Features f) {
         int k = f.channels();
         int n = f.locations();
-        if (dims < 1 || dims > k) throw new IllegalArgumentException("dims must be in 1.." + k + ", got " + dims);
         DMatrixRMaj gram = new DMatrixRMaj(k, k);
         float[] v = f.values();
         for (int img = 0; img < f.images(); img++) {
@@ -65,9 +67,18 @@ public final class FeatureClustering {
                 }
             }
         }
-        SymmetricEigen.Pairs directions = SymmetricEigen.largest(gram, dims);
-        double[] singular = new double[directions.count()];
-        for (int d = 0; d < singular.length; d++) singular[d] = Math.sqrt(Math.max(0, directions.values()[d]));
+        SymmetricEigen.Pairs pairs = SymmetricEigen.largest(gram, k);
+        double[] singular = new double[pairs.count()];
+        for (int d = 0; d < singular.length; d++) singular[d] = Math.sqrt(Math.max(0, pairs.values()[d]));
+        return new Directions(pairs.vectors(), singular);
+    }
+
+    /** U S = X V, its first {@code dims} columns: one row per location (image-major), the one copy K-means reads. */
+    public static double[][] points(Features f, Directions directions, int dims) {
+        int k = f.channels();
+        int n = f.locations();
+        if (dims < 1 || dims > directions.vectors().length) throw new IllegalArgumentException("dims must be in 1.." + directions.vectors().length + ", got " + dims);
+        float[] v = f.values();
         double[][] points = new double[f.images() * n][dims];
         for (int img = 0; img < f.images(); img++) {
             int base = img * k * n;
@@ -80,7 +91,13 @@ public final class FeatureClustering {
                 }
             }
         }
-        return new Projection(points, singular);
+        return points;
+    }
+
+    /** U S of the stacked features, its first {@code dims} columns, and the singular values. */
+    public static Projection project(Features f, int dims) {
+        Directions d = directions(f);
+        return new Projection(points(f, d, dims), d.singularValues());
     }
 
     /**
@@ -88,7 +105,12 @@ public final class FeatureClustering {
      * the best of {@code restarts} fits (sklearn 1.2.1, the authors' version, makes 10), seeded.
      */
     public static Clusters cluster(Features f, int clusters, int restarts, long seed) {
-        double[][] points = project(f, Math.min(clusters, f.channels())).points();
+        return cluster(f, directions(f), clusters, restarts, seed);
+    }
+
+    /** The same with the directions computed once for several clusterings of the same features. */
+    public static Clusters cluster(Features f, Directions directions, int clusters, int restarts, long seed) {
+        double[][] points = points(f, directions, Math.min(clusters, f.channels()));
         return split(kMeans(points, clusters, restarts, seed), f);
     }
 

@@ -77,26 +77,24 @@ public final class DatasetFeatures {
     }
 
     /**
-     * Every location's features projected on the data set's {@code dims} leading directions, image by image:
-     * [image][d * 1024 + position]. Centred: principal components (for pictures). Not centred: the authors' U S of the
-     * low-rank SVD of the stacked features ({@code eval_semantic_segmentation}), the input of their K-means.
+     * Every location's features on the data set's {@code dims} principal components (centred; for pictures), image by
+     * image: [image][d * 1024 + position]. The authors' uncentred U S, the input of their K-means, is
+     * {@link FeatureClustering#project}.
      */
-    public double[][] projection(int dims, boolean centred) {
+    public double[][] principalComponents(int dims) {
         int n = SIDE * SIDE;
         int k = channels;
         if (dims < 1 || dims > k) throw new IllegalArgumentException("dims must be in 1.." + k + ", got " + dims);
         double[] mean = new double[k];
-        if (centred) {
-            for (int img = 0; img < ids.size(); img++) {
-                for (int c = 0; c < k; c++) {
-                    double s = 0;
-                    int off = (img * k + c) * n;
-                    for (int p = 0; p < n; p++) s += values[off + p];
-                    mean[c] += s;
-                }
+        for (int img = 0; img < ids.size(); img++) {
+            for (int c = 0; c < k; c++) {
+                double s = 0;
+                int off = (img * k + c) * n;
+                for (int p = 0; p < n; p++) s += values[off + p];
+                mean[c] += s;
             }
-            for (int c = 0; c < k; c++) mean[c] /= (double) ids.size() * n;
         }
+        for (int c = 0; c < k; c++) mean[c] /= (double) ids.size() * n;
         // X^T X over all locations, K x K: an image's block is contiguous per channel
         DMatrixRMaj gram = new DMatrixRMaj(k, k);
         double[] a = new double[k * n];
@@ -149,7 +147,7 @@ public final class DatasetFeatures {
     public List<BufferedImage> principalColours(int size) {
         int dims = Math.min(3, channels);
         int n = SIDE * SIDE;
-        double[][] pcs = projection(dims, true);
+        double[][] pcs = principalComponents(dims);
         double[] low = new double[3];
         double[] high = new double[3];
         java.util.Arrays.fill(low, Double.POSITIVE_INFINITY);

@@ -49,19 +49,18 @@ public final class SemanticRun {
      * One set of features to evaluate.
      *
      * @param label     how our tables name it, e.g. "Ours (V-V graph), dino-vits16"
-     * @param paperRow  the paper's row it reproduces (its Tables 2-4 method name), or null
      * @param features  images x K x h x w, in the order of the run's ids
      */
-    public record Entry(String label, String paperRow, FeatureClustering.Features features) {
+    public record Entry(String label, FeatureClustering.Features features) {
         /** A data-set training's features ({@code features.npy}), labelled as the paper's row for its graph. */
         public static Entry ours(DatasetTraining.Pathway graph, Path trainingDir) throws IOException {
             String row = graph == DatasetTraining.Pathway.QK ? "Ours (Q-K graph)" : "Ours (V-V graph)";
-            return new Entry(row, row, DatasetFeatures.read(trainingDir).asFeatures());
+            return new Entry(row, DatasetFeatures.read(trainingDir).asFeatures());
         }
 
         /** K-means on a backbone's final-layer tokens ({@link FinalLayerFeatures}). */
         public static Entry kMeans(String backbone, FeatureClustering.Features tokens) {
-            return new Entry("K-Means (" + backbone + " final layer)", null, tokens);
+            return new Entry("K-Means (" + backbone + " final layer)", tokens);
         }
 
         public String folder() {
@@ -220,14 +219,15 @@ public final class SemanticRun {
                                 PrintStream log) throws IOException {
         FeatureClustering.Features f = e.features();
         if (log != null) log.println(e.label() + ": K-means with " + classes + " clusters over " + (long) f.images() * f.height() * f.width() + " locations");
-        int[][] clusters = FeatureClustering.cluster(f, classes, s.restarts(), s.seed()).labels();
+        FeatureClustering.Directions directions = FeatureClustering.directions(f); // once for both clusterings and the pictures
+        int[][] clusters = FeatureClustering.cluster(f, directions, classes, s.restarts(), s.seed()).labels();
         SemanticEvaluation.Result semantic = evaluate(e.label() + " semantic", clusters, f, truth.labels, truth.side, classes, null, log);
         SemanticEvaluation.Result crf = null;
         if (s.crf()) {
             SemanticEvaluation.Refiner refiner = new CrfRefiner(set, ids, s.cropSide(), classes);
             crf = evaluate(e.label() + " semantic + CRF", clusters, f, truth.labels, truth.side, classes, refiner, log);
         }
-        int[][] spatialClusters = FeatureClustering.cluster(f, 2 * classes, s.restarts(), s.seed()).labels();
+        int[][] spatialClusters = FeatureClustering.cluster(f, directions, 2 * classes, s.restarts(), s.seed()).labels();
         SemanticEvaluation.Result spatial = evaluate(e.label() + " spatial", spatialClusters, f, truth.split, truth.side, 2 * classes, null, log);
         CoordinateRegression.Result regression = CoordinateRegression.fit(CoordinateRegression.Features.of(f), s.seed());
         Files.createDirectories(out);
@@ -236,7 +236,7 @@ public final class SemanticRun {
         SemanticReport.write(spatial, SpatialSplit.names(set.labelNames()), out.resolve("spatial"));
         AtomicFiles.write(out.resolve("regression.csv"), tmp -> Files.writeString(tmp, String.format(Locale.ROOT,
                 "mse,train_locations,test_locations%n%.6f,%d,%d%n", regression.mse(), regression.trainCount(), regression.testCount())));
-        writeFigures(set, ids, e, clusters, semantic, regression, s.cropSide(), out);
+        writeFigures(set, ids, e, directions, clusters, semantic, regression, s.cropSide(), out);
         return new Scored(e.label(), e.folder(), semantic.greedy().meanIou(), semantic.hungarian().meanIou(), semantic.greedy().pixelAccuracy(),
                 crf == null ? Double.NaN : crf.greedy().meanIou(), crf == null ? Double.NaN : crf.hungarian().meanIou(),
                 spatial.greedy().meanIou(), spatial.hungarian().meanIou(), regression.mse());
@@ -274,12 +274,13 @@ public final class SemanticRun {
         }
     }
 
-    private static void writeFigures(LabelledImages set, List<String> ids, Entry e, int[][] clusters, SemanticEvaluation.Result semantic,
+    private static void writeFigures(LabelledImages set, List<String> ids, Entry e, FeatureClustering.Directions directions, int[][] clusters,
+                                     SemanticEvaluation.Result semantic,
                                      CoordinateRegression.Result regression, int side, Path out) throws IOException {
         FeatureClustering.Features f = e.features();
         int shown = Math.min(SHOWN, ids.size());
         int dims = Math.min(9, f.channels());
-        double[][] projected = FeatureClustering.project(f, dims).points();
+        double[][] projected = FeatureClustering.points(f, directions, dims);
         double[] low = new double[dims];
         double[] high = new double[dims];
         java.util.Arrays.fill(low, Double.POSITIVE_INFINITY);
