@@ -74,6 +74,8 @@ public final class Unet implements AutoCloseable {
         }
 
         private static Config parse(JsonObject c, Path file) {
+            String kind = string(c, "_class_name", "UNet2DConditionModel");
+            if (!kind.equals("UNet2DConditionModel")) throw new InvalidInputException(file + ": not a UNet2DConditionModel config (_class_name " + kind + ")");
             if (!c.has("block_out_channels") || !c.has("down_block_types")) {
                 throw new InvalidInputException(file + ": not a UNet2DConditionModel config (no block_out_channels / down_block_types)");
             }
