@@ -15,6 +15,8 @@ import org.pathways.data.Npy;
 import org.pathways.model.Backbones;
 import org.pathways.model.ImageTower;
 import org.pathways.model.Taps;
+import org.pathways.model.Unet;
+import org.pathways.model.VaeEncoder;
 import org.pathways.model.VitBackbone;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -24,9 +26,16 @@ import picocli.CommandLine.Option;
         description = {"One forward pass of a model; every requested tap is written as OUT/<tap name>.npy (float32, batch 1 first), "
                 + "e.g. blocks.0.attn.patch_probs.npy of shape 1 x heads x N x N.",
             "Taps: patch_embed, pos_embed, embed, blocks.I.attn.q|k|v|logits|probs|patch_probs, blocks.I.out, final, pooled "
-                + "(CLIP also pre_norm, image_embeds). Patterns: * within one dot-separated part, ** anything."})
+                + "(CLIP also pre_norm, image_embeds). Patterns: * within one dot-separated part, ** anything.",
+            "Stable Diffusion, taps named by the diffusers module path: --backbone sd-unet --tensor SAMPLE.npy (1 x 4 x h x w, fed as it is) "
+                + "--timestep T --context CONTEXT.npy (1 x 77 x C): <block>.attn1|attn2.x|q|k|v|probs|out (e.g. "
+                + "down_blocks.0.attentions.0.transformer_blocks.0.attn1.probs), time_proj, time_embedding, conv_in, down_blocks.I, mid_block, "
+                + "up_blocks.I, conv_norm_out, conv_out. --backbone sd-vae --tensor IMAGE.npy (1 x 3 x H x W in [-1, 1]): encoder.conv_in, "
+                + "encoder.down_blocks.I, encoder.mid_block, encoder.mid_block.attentions.0.x|q|k|v|probs|out, encoder.conv_norm_out, "
+                + "encoder.conv_out, quant_conv, posterior_mean, posterior_logvar. --weights takes the .safetensors or a diffusers folder "
+                + "(config.json beside the weights, or unet/ and vae/ inside)."})
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--backbone", required = true, description = "Model: dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16.")
+    @Option(names = "--backbone", required = true, description = "Model: dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16, sd-unet, sd-vae.")
     String backbone;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "Checkpoint (.safetensors; default: where data-scripts/fetch-weights.sh puts it).")
@@ -43,6 +52,12 @@ final class InspectCommand implements Callable<Integer> {
         @Option(names = "--tensor", paramLabel = "X.npy", description = "An already normalised 1 x 3 x H x W input (H, W multiples of the patch).") Path tensor;
     }
 
+    @Option(names = "--timestep", paramLabel = "T", description = "sd-unet: the diffusion timestep (an integer, cast to float as diffusers does).")
+    Integer timestep;
+
+    @Option(names = "--context", paramLabel = "CONTEXT.npy", description = "sd-unet: the text conditioning, 1 x 77 x C (encoder_hidden_states).")
+    Path context;
+
     @Option(names = "--taps", required = true, split = ",", paramLabel = "PATTERN", description = "Taps to write, e.g. blocks.*.attn.patch_probs,final.")
     String[] taps;
 
@@ -57,6 +72,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (backbone.equals("sd-unet") || backbone.equals("sd-vae")) return diffusers();
         Path file = weights != null ? weights : VitBackbone.defaultWeights(backbone);
         Backbones.Tower tower = Backbones.tower(backbone, file, config, BackboneOptions.positionMode(positions),
                 message -> System.err.println("pathways: warning: " + message));
@@ -64,34 +80,71 @@ final class InspectCommand implements Callable<Integer> {
             throw new InvalidInputException(file + ": no weights for " + backbone + "; run data-scripts/fetch-weights.sh " + backbone + " or pass --weights FILE");
         }
         try (NDManager manager = NDManager.newBaseManager(); ImageTower model = tower.loader().apply(manager)) {
-            NDArray x = input.tensor != null ? readTensor(manager, input.tensor) : model.normalise(readImage(manager, input.image, tower.patch()));
+            NDArray x = input.tensor != null ? readTensor(manager, input.tensor, 3, "1 x 3 x H x W")
+                    : model.normalise(readImage(manager, input.image, tower.patch()));
             Taps wanted = new Taps(manager, taps);
             model.forward(x, wanted);
-            if (wanted.captured().isEmpty()) throw new InvalidInputException("no tap of " + backbone + " matches " + String.join(",", taps));
-            for (Map.Entry<String, NDArray> e : wanted.captured().entrySet()) {
-                long[] shape = e.getValue().getShape().getShape();
-                int[] dims = java.util.Arrays.stream(shape).mapToInt(v -> (int) v).toArray();
-                float[] values = e.getValue().toFloatArray();
-                double[] widened = new double[values.length];
-                for (int i = 0; i < values.length; i++) widened[i] = values[i];
-                Npy.writeFloat32(out.resolve(e.getKey() + ".npy"), dims, widened);
-                System.out.println(e.getKey() + " " + java.util.Arrays.toString(shape));
-            }
-            System.err.println(wanted.captured().size() + " taps written to " + out);
+            write(wanted);
         }
         return 0;
     }
 
-    private static NDArray readTensor(NDManager manager, Path file) throws IOException {
+    /** Stable Diffusion's UNet or VAE encoder on a tensor, from a diffusers checkpoint (default: the fetched sd14 folder). */
+    private Integer diffusers() throws IOException {
+        boolean unet = backbone.equals("sd-unet");
+        if (input.tensor == null) throw new InvalidInputException("--backbone " + backbone + " takes --tensor " + (unet ? "SAMPLE.npy (1 x 4 x h x w latents)" : "IMAGE.npy (1 x 3 x H x W in [-1, 1])"));
+        if (unet && timestep == null) throw new InvalidInputException("--backbone sd-unet needs --timestep T");
+        if (unet && context == null) throw new InvalidInputException("--backbone sd-unet needs --context CONTEXT.npy (1 x 77 x C)");
+        Path file = weights != null ? weights : VitBackbone.defaultWeights("sd14").resolveSibling("sd14");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Taps wanted = new Taps(manager, taps);
+            if (unet) {
+                NDArray sample = readTensor(manager, input.tensor, -1, "1 x C x h x w");
+                NDArray conditioning = readTensor(manager, context, 0, "1 x 77 x C");
+                try (Unet model = Unet.load(manager, file, config)) {
+                    model.forward(sample, timestep, conditioning, wanted);
+                }
+            } else {
+                NDArray image = readTensor(manager, input.tensor, 3, "1 x 3 x H x W");
+                try (VaeEncoder model = VaeEncoder.load(manager, file, config)) {
+                    model.encode(image, wanted);
+                }
+            }
+            write(wanted);
+        }
+        return 0;
+    }
+
+    /** Every captured tap as OUT/<name>.npy (float32), one line each on stdout. */
+    private void write(Taps wanted) throws IOException {
+        if (wanted.captured().isEmpty()) throw new InvalidInputException("no tap of " + backbone + " matches " + String.join(",", taps));
+        for (Map.Entry<String, NDArray> e : wanted.captured().entrySet()) {
+            long[] shape = e.getValue().getShape().getShape();
+            int[] dims = java.util.Arrays.stream(shape).mapToInt(v -> (int) v).toArray();
+            Npy.writeFloat32(out.resolve(e.getKey() + ".npy"), dims, e.getValue().toFloatArray());
+            System.out.println(e.getKey() + " " + java.util.Arrays.toString(shape));
+        }
+        System.err.println(wanted.captured().size() + " taps written to " + out);
+    }
+
+    /**
+     * A float tensor from .npy with batch 1: rank 4 with {@code channels} channels (-1: any), or rank 3 when
+     * {@code channels} is 0 (a 1 x L x C conditioning).
+     */
+    private static NDArray readTensor(NDManager manager, Path file, int channels, String expected) throws IOException {
         NdData d;
         try {
             d = Npy.read(file);
         } catch (IOException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
-        if (d.rank() != 4 || d.shape()[0] != 1 || d.shape()[1] != 3) throw new InvalidInputException(file + ": shape " + d.shapeString() + " is not 1 x 3 x H x W");
+        int rank = channels == 0 ? 3 : 4;
+        if (d.rank() != rank || d.shape()[0] != 1 || (channels > 0 && d.shape()[1] != channels)) {
+            throw new InvalidInputException(file + ": shape " + d.shapeString() + " is not " + expected);
+        }
         if (d.firstNonFinite() >= 0) throw new InvalidInputException(file + ": NaN or Inf at flat index " + d.firstNonFinite());
-        return manager.create(d.asFloats(), new Shape(1, 3, d.shape()[2], d.shape()[3]));
+        long[] shape = java.util.Arrays.stream(d.shape()).asLongStream().toArray();
+        return manager.create(d.asFloats(), new Shape(shape));
     }
 
     private NDArray readImage(NDManager manager, Path file, int patch) {
