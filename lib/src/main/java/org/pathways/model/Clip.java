@@ -26,9 +26,10 @@ import org.pathways.common.InvalidInputException;
  * {@code blocks.i.attn.q|k|v|logits|probs|patch_probs}, {@code blocks.i.out}, {@code final}, {@code pooled},
  * {@code image_embeds}, and MaskCLIP's dense features {@link #DENSE_EMBEDS} and {@link #DENSE_EMBEDS_VALUE_ONLY}.
  *
- * <p>Text tower: token + position embeddings -> causal, padding-masked blocks -> final layer norm -> the EOS
- * token's state (pooled) -> text projection. Taps: {@code text.embed}, {@code text.blocks.i.attn.*},
- * {@code text.blocks.i.out}, {@code text.final}, {@code text.pooled}, {@code text_embeds}.
+ * <p>Text tower: {@link TextEncoder} run with the padding mask (causal and padding-masked blocks -> final layer
+ * norm -> the end marker's state, pooled), then the text projection. Taps: {@code text.embed},
+ * {@code text.blocks.i.attn.*}, {@code text.blocks.i.out}, {@code text.final}, {@code text.pooled},
+ * {@code text_embeds}.
  */
 public final class Clip implements ImageTower {
 
@@ -50,7 +51,7 @@ public final class Clip implements ImageTower {
     /** One tower's sizes. */
     public record Tower(int dim, int depth, int heads, int hidden, double layerNormEps) {}
 
-    /** Both towers; {@code eosTokenId} pools the text (the first position holding it). */
+    /** Both towers; {@code eosTokenId} pools the text (see {@link TextEncoder}: the first position holding it; 2 = the largest id). */
     public record Config(String name, int patch, int imageSize, Tower vision, Tower text, int vocab, int maxPositions,
                          int eosTokenId, int projectionDim) {
         public static Config fromHuggingFace(String name, Path configJson) {
@@ -68,7 +69,12 @@ public final class Clip implements ImageTower {
             }
         }
 
-        private static Tower tower(JsonObject o) {
+        /** The text tower's part of this config. */
+        public TextEncoder.Config textEncoder() {
+            return new TextEncoder.Config(text, vocab, maxPositions, eosTokenId);
+        }
+
+        static Tower tower(JsonObject o) {
             if (o.has("hidden_act") && !o.get("hidden_act").getAsString().equals("quick_gelu")) {
                 throw new InvalidInputException("CLIP config: hidden_act " + o.get("hidden_act") + " is not supported (quick_gelu)");
             }
@@ -87,11 +93,13 @@ public final class Clip implements ImageTower {
     private final Config config;
     private final NDManager manager;
     private final Map<String, NDArray> weights = new HashMap<>();
+    private final TextEncoder text; // shares this model's weights and manager
     private final int grid;
 
     private Clip(Config config, NDManager manager) {
         this.config = config;
         this.manager = manager;
+        this.text = new TextEncoder(config.textEncoder(), manager, weights);
         this.grid = config.imageSize() / config.patch();
     }
 
@@ -117,13 +125,10 @@ public final class Clip implements ImageTower {
         s.put("vision_model.embeddings.patch_embedding.weight", new long[] {vd, 3, c.patch(), c.patch()});
         s.put("vision_model.embeddings.position_embedding.weight", new long[] {tokens, vd});
         norm(s, "vision_model.pre_layrnorm", vd);
-        blocks(s, "vision_model.encoder.layers.", c.vision());
+        blockShapes(s, "vision_model.encoder.layers.", c.vision());
         norm(s, "vision_model.post_layernorm", vd);
         s.put("visual_projection.weight", new long[] {c.projectionDim(), vd});
-        s.put("text_model.embeddings.token_embedding.weight", new long[] {c.vocab(), td});
-        s.put("text_model.embeddings.position_embedding.weight", new long[] {c.maxPositions(), td});
-        blocks(s, "text_model.encoder.layers.", c.text());
-        norm(s, "text_model.final_layer_norm", td);
+        s.putAll(TextEncoder.expectedShapes(c.textEncoder()));
         s.put("text_projection.weight", new long[] {c.projectionDim(), td});
         s.put("logit_scale", new long[] {});
         return s;
@@ -134,7 +139,8 @@ public final class Clip implements ImageTower {
         s.put(name + ".bias", new long[] {d});
     }
 
-    private static void blocks(Map<String, long[]> s, String prefix, Tower t) {
+    /** The weights of a tower's pre-norm blocks (shared with {@link TextEncoder}). */
+    static void blockShapes(Map<String, long[]> s, String prefix, Tower t) {
         long d = t.dim();
         for (int i = 0; i < t.depth(); i++) {
             String b = prefix + i + ".";
@@ -264,9 +270,9 @@ public final class Clip implements ImageTower {
             x = Layers.layerNorm(weights, x, "vision_model.pre_layrnorm", config.vision().layerNormEps());
             taps.offer("pre_norm", x);
             int last = config.vision().depth() - 1;
-            x = encoder(scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps, 0, last);
+            x = blocks(weights, scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps, 0, last);
             NDArray lastInput = x; // the tokens entering the last block, for MaskCLIP's dense features
-            x = encoder(scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps, last, last + 1);
+            x = blocks(weights, scope, x, "vision_model.encoder.layers.", "blocks.", config.vision(), null, taps, last, last + 1);
             taps.offer("final", x);
             if (taps.wants(DENSE_EMBEDS) || taps.wants(DENSE_EMBEDS_VALUE_ONLY)) denseEmbeddings(lastInput, taps);
             NDArray pooled = Layers.layerNorm(weights, x.get(":, 0, :"), "vision_model.post_layernorm", config.vision().layerNormEps());
@@ -277,44 +283,15 @@ public final class Clip implements ImageTower {
     }
 
     /**
-     * Text tower on token ids (B, L) with an attention mask (1 = token, 0 = padding). Positions pool at the first
-     * EOS of each row.
+     * Text tower on token ids (B, L) with an attention mask (1 = token, 0 = padding), as transformers' CLIPModel with
+     * an attention_mask; pooled at the end marker (see {@link TextEncoder}), then projected.
      */
     public void encodeText(int[][] ids, int[][] attentionMask, Taps taps) {
-        int batch = ids.length;
-        int length = ids[0].length;
-        if (length > config.maxPositions()) throw new InvalidInputException("text of " + length + " tokens exceeds CLIP's " + config.maxPositions());
-        int d = config.text().dim();
+        long[][] wide = new long[ids.length][];
+        for (int b = 0; b < ids.length; b++) wide[b] = java.util.Arrays.stream(ids[b]).asLongStream().toArray();
         try (NDManager scope = manager.newSubManager()) {
             scope.tempAttachAll(weights.values().toArray(new NDArray[0]));
-            long[] flat = new long[batch * length];
-            float[] mask = new float[batch * length * length];
-            int[] eos = new int[batch];
-            for (int b = 0; b < batch; b++) {
-                eos[b] = -1;
-                for (int i = 0; i < length; i++) {
-                    flat[b * length + i] = ids[b][i];
-                    if (ids[b][i] < 0 || ids[b][i] >= config.vocab()) throw new InvalidInputException("token id " + ids[b][i] + " outside the vocabulary of " + config.vocab());
-                    if (eos[b] < 0 && ids[b][i] == config.eosTokenId()) eos[b] = i;
-                    for (int j = 0; j < length; j++) {
-                        boolean visible = j <= i && attentionMask[b][j] != 0; // causal and not padding
-                        mask[(b * length + i) * length + j] = visible ? 0 : -Float.MAX_VALUE;
-                    }
-                }
-                if (eos[b] < 0) eos[b] = length - 1;
-            }
-            NDArray tokenTable = weights.get("text_model.embeddings.token_embedding.weight");
-            NDArray x = tokenTable.get(new ai.djl.ndarray.index.NDIndex("{}", scope.create(flat, new Shape(flat.length)))).reshape(batch, length, d)
-                    .add(weights.get("text_model.embeddings.position_embedding.weight").get("0:" + length));
-            taps.offer("text.embed", x);
-            NDArray additive = scope.create(mask, new Shape(batch, 1, length, length));
-            x = encoder(scope, x, "text_model.encoder.layers.", "text.blocks.", config.text(), additive, taps, 0, config.text().depth());
-            x = Layers.layerNorm(weights, x, "text_model.final_layer_norm", config.text().layerNormEps());
-            taps.offer("text.final", x);
-            NDArray[] rows = new NDArray[batch];
-            for (int b = 0; b < batch; b++) rows[b] = x.get(b + ", " + eos[b] + ", :").reshape(1, d);
-            NDArray pooled = rows.length == 1 ? rows[0] : ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(rows), 0);
-            taps.offer("text.pooled", pooled);
+            NDArray pooled = text.forward(scope, wide, attentionMask, taps);
             taps.offer("text_embeds", Layers.linear(weights, pooled, "text_projection"));
             taps.keepAll();
         }
@@ -328,7 +305,7 @@ public final class Clip implements ImageTower {
                 w + "self_attn.out_proj");                                                     // out_proj(v_proj(ln1(x)))
         if (taps.wants(DENSE_EMBEDS)) {
             NDArray v = values.add(lastInput);
-            v = v.add(mlp(v, w, config.vision()));
+            v = v.add(mlp(weights, v, w, config.vision()));
             taps.offer(DENSE_EMBEDS, jointSpacePatches(v));
         }
         if (taps.wants(DENSE_EMBEDS_VALUE_ONLY)) taps.offer(DENSE_EMBEDS_VALUE_ONLY, jointSpacePatches(values));
@@ -341,13 +318,14 @@ public final class Clip implements ImageTower {
     }
 
     /** A block's feed-forward branch on its input: fc2(quick_gelu(fc1(ln2(x)))). */
-    private NDArray mlp(NDArray x, String w, Tower tower) {
+    private static NDArray mlp(Map<String, NDArray> weights, NDArray x, String w, Tower tower) {
         NDArray h = Layers.quickGelu(Layers.linear(weights, Layers.layerNorm(weights, x, w + "layer_norm2", tower.layerNormEps()), w + "mlp.fc1"));
         return Layers.linear(weights, h, w + "mlp.fc2");
     }
 
-    /** Blocks {@code from} .. {@code to - 1} of a tower. */
-    private NDArray encoder(NDManager scope, NDArray x, String weightPrefix, String tapPrefix, Tower tower, NDArray mask, Taps taps, int from, int to) {
+    /** Blocks {@code from} .. {@code to - 1} of a tower (the text tower's too, from {@link TextEncoder}). */
+    static NDArray blocks(Map<String, NDArray> weights, NDManager scope, NDArray x, String weightPrefix, String tapPrefix, Tower tower, NDArray mask,
+                          Taps taps, int from, int to) {
         taps.keepAll();
         for (int i = from; i < to; i++) {
             String w = weightPrefix + i + ".";
@@ -359,7 +337,7 @@ public final class Clip implements ImageTower {
                 NDArray v = Layers.splitHeads(Layers.linear(weights, h, w + "self_attn.v_proj"), tower.heads());
                 NDArray attended = Layers.attention(q, k, v, mask, tap + ".attn", taps);
                 NDArray out = in.add(Layers.linear(weights, attended, w + "self_attn.out_proj"));
-                out = out.add(mlp(out, w, tower));
+                out = out.add(mlp(weights, out, w, tower));
                 taps.offer(tap + ".out", out);
                 return out;
             });
