@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +31,7 @@ class FetchWeightsScriptTest {
         command[1] = Golden.repo().resolve("data-scripts/fetch-weights.sh").toString();
         System.arraycopy(models, 0, command, 2, models.length);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("HF_TOKEN");
         pb.environment().put("PATHWAYS_WEIGHTS_DIR", weightsDir.toString());
         pb.environment().put("PATHWAYS_WEIGHTS_MIRROR", "file://" + tmp.resolve("mirror"));
         Process p = pb.start();
@@ -101,5 +107,109 @@ class FetchWeightsScriptTest {
         assertArrayEquals(model, Files.readAllBytes(dir.resolve("clip-vitb16.safetensors")));
         assertArrayEquals(vocab, Files.readAllBytes(dir.resolve("clip-vitb16.vocab.json")));
         assertArrayEquals(merges, Files.readAllBytes(dir.resolve("clip-vitb16.merges.txt")));
+    }
+
+    private static final String SD14 = "CompVis/stable-diffusion-v1-4/resolve/main/";
+    private static final String TOKEN = "hf_TestTokenThatMustNotBePrinted";
+
+    /** sd14 with a token: HF_TOKEN set, the user's proxies removed (DataScripts.run). */
+    private DataScripts.Result fetchSd14(Path weightsDir, String token) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATHWAYS_WEIGHTS_DIR", weightsDir.toString());
+        env.put("PATHWAYS_WEIGHTS_MIRROR", "file://" + tmp.resolve("mirror"));
+        env.put("HF_TOKEN", token);
+        return DataScripts.run("fetch-weights.sh", env, "sd14");
+    }
+
+    /**
+     * A Hugging Face tree listing of one folder, as api/models/REPO/tree/main/FOLDER returns it: small git files
+     * without "lfs", weights with "lfs": {"oid": sha256}. {@code published} maps a weights path to the sha256 listed.
+     */
+    private void publishListing(String folder, Map<String, String> published) throws Exception {
+        StringBuilder json = new StringBuilder("[{\"type\":\"file\",\"oid\":\"0123456789abcdef0123456789abcdef01234567\",\"size\":600,\"path\":\"" + folder + "/config.json\"}");
+        for (Map.Entry<String, String> e : published.entrySet()) {
+            json.append(",\n  {\"type\": \"file\", \"oid\": \"89abcdef0123456789abcdef0123456789abcdef\", \"size\": 5000, \"lfs\": {\"oid\": \"")
+                    .append(e.getValue()).append("\", \"size\": 5000, \"pointerSize\": 135}, \"path\": \"").append(e.getKey()).append("\"}");
+        }
+        json.append("]");
+        Path file = tmp.resolve("mirror/api/models/CompVis/stable-diffusion-v1-4/tree/main/" + folder);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, json.toString());
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    private static final List<String> SMALL = List.of("unet/config.json", "vae/config.json", "text_encoder/config.json", "tokenizer/vocab.json",
+            "tokenizer/merges.txt", "tokenizer/tokenizer_config.json", "tokenizer/special_tokens_map.json", "scheduler/scheduler_config.json");
+
+    /** The repository as the script sees it: unet and text_encoder with fp16 variants, vae with the float32 file only. */
+    private Map<String, byte[]> publishSd14() throws Exception {
+        Map<String, byte[]> files = new HashMap<>();
+        long seed = 20;
+        for (String f : List.of("unet/diffusion_pytorch_model.safetensors", "unet/diffusion_pytorch_model.fp16.safetensors",
+                "vae/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors", "text_encoder/model.fp16.safetensors")) {
+            files.put(f, publishFile(SD14 + f, 40_000, seed++));
+        }
+        for (String f : SMALL) files.put(f, publishFile(SD14 + f, 700, seed++));
+        publishListing("unet", Map.of("unet/diffusion_pytorch_model.safetensors", sha256(files.get("unet/diffusion_pytorch_model.safetensors")),
+                "unet/diffusion_pytorch_model.fp16.safetensors", sha256(files.get("unet/diffusion_pytorch_model.fp16.safetensors"))));
+        publishListing("vae", Map.of("vae/diffusion_pytorch_model.safetensors", sha256(files.get("vae/diffusion_pytorch_model.safetensors"))));
+        publishListing("text_encoder", Map.of("text_encoder/model.fp16.safetensors", sha256(files.get("text_encoder/model.fp16.safetensors")),
+                "text_encoder/model.safetensors", sha256(files.get("text_encoder/model.safetensors"))));
+        return files;
+    }
+
+    @Test
+    void sd14NeedsAToken() throws Exception {
+        publishSd14();
+        Path dir = tmp.resolve("w");
+        Result r = fetch(dir, "sd14");
+        assertEquals(2, r.code(), r.output());
+        assertTrue(r.output().contains("HF_TOKEN") && r.output().strip().lines().count() == 1, r.output());
+        assertFalse(Files.exists(dir.resolve("sd14")));
+    }
+
+    @Test
+    void sd14ComesInTheDiffusersLayoutPreferringFp16AndVerifiedByTheListedSha256() throws Exception {
+        Map<String, byte[]> published = publishSd14();
+        Path dir = tmp.resolve("w");
+        Files.createDirectories(dir.resolve("sd14/unet"));
+        byte[] unet16 = published.get("unet/diffusion_pytorch_model.fp16.safetensors");
+        Files.write(dir.resolve("sd14/unet/diffusion_pytorch_model.safetensors.part"), Arrays.copyOf(unet16, 9_000)); // interrupted before
+        DataScripts.Result r = fetchSd14(dir, TOKEN);
+        assertEquals(0, r.code(), r.output());
+        assertFalse(r.output().contains(TOKEN), "the token is never printed");
+        Path sd = dir.resolve("sd14");
+        assertArrayEquals(unet16, Files.readAllBytes(sd.resolve("unet/diffusion_pytorch_model.safetensors")), "fp16 variant, resumed");
+        assertArrayEquals(published.get("vae/diffusion_pytorch_model.safetensors"), Files.readAllBytes(sd.resolve("vae/diffusion_pytorch_model.safetensors")), "float32 where no fp16 is listed");
+        assertArrayEquals(published.get("text_encoder/model.fp16.safetensors"), Files.readAllBytes(sd.resolve("text_encoder/model.safetensors")));
+        for (String f : SMALL) assertArrayEquals(published.get(f), Files.readAllBytes(sd.resolve(f)), f);
+        String lock = Files.readString(dir.resolve("weights.lock"));
+        assertTrue(lock.contains("sd14/tokenizer/merges.txt " + sha256(published.get("tokenizer/merges.txt"))), lock);
+        assertFalse(lock.contains("safetensors"), "weights are checked against the listing, not recorded: " + lock);
+
+        DataScripts.Result again = fetchSd14(dir, TOKEN);
+        assertEquals(0, again.code(), again.output());
+        assertEquals(SMALL.size() + 3, again.output().lines().filter(l -> l.contains("sha256 verified")).count(), again.output());
+    }
+
+    @Test
+    void sd14RefusesWeightsThatDoNotMatchTheListing() throws Exception {
+        Map<String, byte[]> published = publishSd14();
+        publishListing("vae", Map.of("vae/diffusion_pytorch_model.safetensors", sha256(new byte[] {1, 2, 3})));
+        Path dir = tmp.resolve("w");
+        DataScripts.Result r = fetchSd14(dir, TOKEN);
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("does not match"), r.output());
+        assertFalse(Files.exists(dir.resolve("sd14/vae/diffusion_pytorch_model.safetensors")));
+        assertFalse(Files.exists(dir.resolve("sd14/vae/diffusion_pytorch_model.safetensors.part")));
+        assertArrayEquals(published.get("unet/diffusion_pytorch_model.fp16.safetensors"), Files.readAllBytes(dir.resolve("sd14/unet/diffusion_pytorch_model.safetensors")), "the others still come");
+
+        Files.delete(tmp.resolve("mirror/api/models/CompVis/stable-diffusion-v1-4/tree/main/text_encoder"));
+        DataScripts.Result unlisted = fetchSd14(tmp.resolve("w2"), TOKEN);
+        assertEquals(1, unlisted.code(), unlisted.output());
+        assertTrue(unlisted.output().contains("cannot list CompVis/stable-diffusion-v1-4/text_encoder"), unlisted.output());
     }
 }
