@@ -93,9 +93,11 @@ class GoldenTextEncoderTest {
         }
         Path lonely = tmp.resolve("model.safetensors");
         Files.copy(folder.resolve("model.safetensors"), lonely);
-        assertOneLine(assertThrows(InvalidInputException.class, () -> TextEncoder.load(NDManager.newBaseManager(), lonely, null)), "config.json");
         Path unet = Golden.dir("sd/unet").resolve("diffusion_pytorch_model.safetensors");
-        assertOneLine(assertThrows(InvalidInputException.class, () -> TextEncoder.load(NDManager.newBaseManager(), unet, folder.resolve("config.json"))), "not a CLIP text encoder");
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertOneLine(assertThrows(InvalidInputException.class, () -> TextEncoder.load(m, lonely, null)), "config.json");
+            assertOneLine(assertThrows(InvalidInputException.class, () -> TextEncoder.load(m, unet, folder.resolve("config.json"))), "not a CLIP text encoder");
+        }
     }
 
     /** ClipTokenizer reads SD's vocab.json / merges.txt form; its empty prompt is the encoder's empty-prompt ids. */
