@@ -13,6 +13,9 @@ import org.pathways.common.InvalidInputException;
 import org.pathways.data.NdData;
 import org.pathways.data.Npy;
 import org.pathways.model.Backbones;
+import org.pathways.model.Clip;
+import org.pathways.model.ClipTokenizer;
+import org.pathways.model.TextEncoder;
 import org.pathways.model.ImageTower;
 import org.pathways.model.Taps;
 import org.pathways.model.Unet;
@@ -33,9 +36,11 @@ import picocli.CommandLine.Option;
                 + "up_blocks.I, conv_norm_out, conv_out. --backbone sd-vae --tensor IMAGE.npy (1 x 3 x H x W in [-1, 1]): encoder.conv_in, "
                 + "encoder.down_blocks.I, encoder.mid_block, encoder.mid_block.attentions.0.x|q|k|v|probs|out, encoder.conv_norm_out, "
                 + "encoder.conv_out, quant_conv, posterior_mean, posterior_logvar. --weights takes the .safetensors or a diffusers folder "
-                + "(config.json beside the weights, or unet/ and vae/ inside)."})
+                + "(config.json beside the weights, or unet/ and vae/ inside).",
+            "Text towers: --backbone sd-text (SD's CLIPTextModel, causal mask only) or clip-vitb16 with --text or --input-ids: text.embed, "
+                + "text.blocks.I.out, text.final (last_hidden_state), text.pooled."})
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--backbone", required = true, description = "Model: dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16, sd-unet, sd-vae.")
+    @Option(names = "--backbone", required = true, description = "Model: dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16, sd-unet, sd-vae, sd-text.")
     String backbone;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "Checkpoint (.safetensors; default: where data-scripts/fetch-weights.sh puts it).")
@@ -50,6 +55,8 @@ final class InspectCommand implements Callable<Integer> {
     static final class Input {
         @Option(names = "--image", paramLabel = "IMG", description = "An image, resized as for segment (--vit-resize) and normalised.") Path image;
         @Option(names = "--tensor", paramLabel = "X.npy", description = "An already normalised 1 x 3 x H x W input (H, W multiples of the patch).") Path tensor;
+        @Option(names = "--text", paramLabel = "TEXT", description = "sd-text, clip-vitb16: a prompt, tokenised by the library (padded to 77 with the end marker).") String text;
+        @Option(names = "--input-ids", paramLabel = "IDS.npy", description = "sd-text, clip-vitb16: token ids, B x L integers (no padding mask, as transformers without attention_mask).") Path inputIds;
     }
 
     @Option(names = "--timestep", paramLabel = "T", description = "sd-unet: the diffusion timestep (an integer, cast to float as diffusers does).")
@@ -73,6 +80,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (backbone.equals("sd-unet") || backbone.equals("sd-vae")) return diffusers();
+        if (backbone.equals("sd-text") || input.text != null || input.inputIds != null) return text();
         Path file = weights != null ? weights : VitBackbone.defaultWeights(backbone);
         Backbones.Tower tower = Backbones.tower(backbone, file, config, BackboneOptions.positionMode(positions),
                 message -> System.err.println("pathways: warning: " + message));
@@ -113,6 +121,63 @@ final class InspectCommand implements Callable<Integer> {
             write(wanted);
         }
         return 0;
+    }
+
+    /** A text tower on --text or --input-ids: SD's text encoder, or CLIP ViT-B/16's text tower. */
+    private Integer text() throws IOException {
+        if (input.text == null && input.inputIds == null) throw new InvalidInputException("--backbone " + backbone + " takes --text TEXT or --input-ids IDS.npy");
+        boolean sd = backbone.equals("sd-text");
+        if (!sd && !backbone.equals("clip-vitb16")) throw new InvalidInputException("--text and --input-ids need a text tower: --backbone sd-text or clip-vitb16, not " + backbone);
+        Path sd14 = VitBackbone.defaultWeights("sd14").resolveSibling("sd14");
+        Path file = weights != null ? weights : sd ? sd14.resolve("text_encoder") : VitBackbone.defaultWeights(backbone);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Taps wanted = new Taps(manager, taps);
+            if (sd) {
+                try (TextEncoder model = TextEncoder.load(manager, file, config)) {
+                    long[][] ids = input.inputIds != null ? readIds(input.inputIds)
+                            : new long[][] {model.promptIds(ClipTokenizer.fromFiles(sd14.resolve("tokenizer").resolve("vocab.json"), sd14.resolve("tokenizer").resolve("merges.txt")), input.text)};
+                    model.encode(ids, wanted);
+                }
+            } else {
+                Backbones.Tower tower = Backbones.tower(backbone, file, config, null, message -> System.err.println("pathways: warning: " + message));
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new InvalidInputException(file + ": no weights for " + backbone + "; run data-scripts/fetch-weights.sh " + backbone + " or pass --weights FILE");
+                }
+                try (ImageTower model = tower.loader().apply(manager)) {
+                    Clip clip = (Clip) model;
+                    int[][] ids;
+                    int[][] mask;
+                    if (input.inputIds != null) {
+                        long[][] read = readIds(input.inputIds);
+                        ids = new int[read.length][];
+                        for (int b = 0; b < read.length; b++) ids[b] = java.util.Arrays.stream(read[b]).mapToInt(v -> (int) v).toArray();
+                        mask = null;
+                    } else {
+                        int[][][] packed = org.pathways.pipeline.OpenVocabSegmentation.tokenizer(null, null, file).batchToLongest(java.util.List.of(input.text), 77);
+                        ids = packed[0];
+                        mask = packed[1];
+                    }
+                    clip.encodeText(ids, mask, wanted);
+                }
+            }
+            write(wanted);
+        }
+        return 0;
+    }
+
+    /** B x L token ids from an integer .npy. */
+    private static long[][] readIds(Path file) throws IOException {
+        NdData d;
+        try {
+            d = Npy.read(file);
+        } catch (IOException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+        if (d.rank() != 2) throw new InvalidInputException(file + ": shape " + d.shapeString() + " is not B x L token ids");
+        if (!d.dtype().startsWith("i") && !d.dtype().startsWith("u")) throw new InvalidInputException(file + ": dtype " + d.dtype() + " is not an integer type (token ids)");
+        long[][] out = new long[d.shape()[0]][d.shape()[1]];
+        for (int b = 0; b < out.length; b++) for (int i = 0; i < out[b].length; i++) out[b][i] = (long) d.values()[b * out[b].length + i];
+        return out;
     }
 
     /** Every captured tap as OUT/<name>.npy (float32), one line each on stdout. */

@@ -19,11 +19,15 @@ class InspectDiffusersTest {
     @TempDir
     Path dir;
 
-    /** The golden array with a leading 1, against what inspect wrote. */
+    /** The golden array (a per-module capture: with a leading 1 added), against what inspect wrote. */
     private static void assertSame(Path written, String golden, double atol) throws Exception {
+        assertSame(written, golden, atol, golden.startsWith("unet_attn/"));
+    }
+
+    private static void assertSame(Path written, String golden, double atol, boolean addBatch) throws Exception {
         NdData got = Npy.read(written);
         NdData expected = Npy.read(Golden.dir("sd").resolve(golden));
-        int[] shape = expected.shape()[0] == 1 ? expected.shape() : prepend(expected.shape());
+        int[] shape = addBatch ? prepend(expected.shape()) : expected.shape();
         assertArrayEquals(shape, got.shape(), written.toString());
         double worst = 0;
         for (int i = 0; i < got.size(); i++) worst = Math.max(worst, Math.abs(got.values()[i] - expected.values()[i]));
@@ -62,6 +66,24 @@ class InspectDiffusersTest {
             assertSame(out.resolve("posterior_mean.npy"), "vae_io/posterior_mean.npy", 5e-6);
             assertSame(out.resolve("posterior_logvar.npy"), "vae_io/posterior_logvar.npy", 5e-6);
         }
+    }
+
+    @Test
+    void sdTextEncoderFromIdsWithEitherKeyLayout() throws Exception {
+        Path sd = Golden.dir("sd");
+        String[][] layouts = {{sd.resolve("text_encoder").toString()}, {sd.resolve("text_encoder/model_tf5_noprefix.safetensors").toString(), sd.resolve("text_encoder/config.json").toString()}};
+        for (String[] layout : layouts) {
+            Path out = dir.resolve("text" + layout.length);
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("inspect", "--backbone", "sd-text", "--weights", layout[0]));
+            if (layout.length > 1) args.addAll(java.util.List.of("--config", layout[1]));
+            args.addAll(java.util.List.of("--input-ids", sd.resolve("text_io/input_ids.npy").toString(), "--taps", "text.final,text.pooled,text.blocks.0.out", "--out", out.toString()));
+            CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+            assertEquals(0, r.code(), r.err());
+            assertSame(out.resolve("text.final.npy"), "text_io/last_hidden_state.npy", 5e-6);
+            assertSame(out.resolve("text.pooled.npy"), "text_io/pooler_output.npy", 5e-6);
+            assertSame(out.resolve("text.blocks.0.out.npy"), "text_io/hidden_states_1.npy", 5e-6);
+        }
+        CliTest.assertBadInput(CliTest.run("inspect", "--backbone", "dino-vits16", "--text", "a cat", "--taps", "x", "--out", dir.toString()), "text tower");
     }
 
     @Test
