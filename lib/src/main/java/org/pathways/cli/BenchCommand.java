@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
             "--part dataset: the data-set training's graph building and one iteration for mini-batches of 8, 20 and 40 images "
                 + "(DINO ViT-S/16 taps at 480, random weights), seconds and peak RSS, how both grow with B, and what COCO-Stuff-27 costs.",
             "--part semantic: the evaluation of COCO-Stuff-27 val's size (2175 images): U S, K-means over 2.2 million locations with 10 restarts, "
-                + "matching and scoring at 320 x 320, the dense CRF per image, and the memory they take."})
+                + "matching and scoring at 320 x 320, the dense CRF per image, and the memory they take.",
+            "--part sd: one Stable Diffusion 1.4 UNet pass at 512 x 512 with full-size random weights and the 16 self-attention maps kept, "
+                + "peak RSS, and the projected UNet time per image with and without the attention buffer."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "12") int layers;
     @Option(names = "--heads", defaultValue = "6") int heads;
@@ -39,13 +41,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eigs", defaultValue = "15") int eigs;
     @Option(names = "--memory-passes", defaultValue = "2000", description = "Length of the pass-by-pass run that also measures RSS (default: ${DEFAULT-VALUE}).") int memoryPasses;
     @Option(names = "--quick", description = "A short smoke run (200 passes) instead of the full measurement.") boolean quick;
-    @Option(names = "--part", defaultValue = "all", description = "engine, vit, sparse, table1, dataset, semantic or all (default: ${DEFAULT-VALUE}).") String part;
+    @Option(names = "--part", defaultValue = "all", description = "engine, vit, sparse, table1, dataset, semantic, sd or all (default: ${DEFAULT-VALUE}).") String part;
     @Option(names = "--dataset-batch", hidden = true, defaultValue = "0") int datasetBatch;
     @Option(names = "--dataset-weights", hidden = true) Path datasetWeights;
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("all", "engine", "vit", "sparse", "table1", "dataset", "semantic", "dataset-batch").contains(part)) {
+        if (!List.of("all", "engine", "vit", "sparse", "table1", "dataset", "semantic", "sd", "dataset-batch").contains(part)) {
             throw new org.pathways.common.InvalidInputException("--part '" + part + "': expected engine, vit, sparse, table1, dataset or all");
         }
         if (part.equals("all") || part.equals("engine")) engine();
@@ -54,6 +56,7 @@ final class BenchCommand implements Callable<Integer> {
         if (part.equals("all") || part.equals("table1")) table1();
         if (part.equals("all") || part.equals("dataset")) BenchDataset.run(quick);
         if (part.equals("all") || part.equals("semantic")) BenchSemantic.run(quick);
+        if (part.equals("all") || part.equals("sd")) BenchSd.run(quick);
         if (part.equals("dataset-batch")) BenchDataset.measure(datasetBatch, datasetWeights); // one child of the dataset part
         return 0;
     }

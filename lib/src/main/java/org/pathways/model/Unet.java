@@ -56,6 +56,21 @@ public final class Unet implements AutoCloseable {
             return blockOutChannels.length;
         }
 
+        /** CompVis/stable-diffusion-v1-4's unet/config.json (the fields that matter): 859.52 M parameters, 8 heads everywhere. */
+        public static final String SD14_JSON = """
+                {"_class_name": "UNet2DConditionModel", "act_fn": "silu", "attention_head_dim": 8, "block_out_channels": [320, 640, 1280, 1280],
+                 "center_input_sample": false, "cross_attention_dim": 768,
+                 "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
+                 "downsample_padding": 1, "flip_sin_to_cos": true, "freq_shift": 0, "in_channels": 4, "layers_per_block": 2,
+                 "mid_block_scale_factor": 1, "norm_eps": 1e-05, "norm_num_groups": 32, "out_channels": 4, "sample_size": 64,
+                 "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"]}
+                """;
+
+        /** SD 1.4's UNet sizes ({@link #SD14_JSON}). */
+        public static Config sd14() {
+            return parse(JsonParser.parseString(SD14_JSON).getAsJsonObject(), "the SD 1.4 preset");
+        }
+
         /** Reads a UNet2DConditionModel config.json; options this implementation does not have are refused by name. */
         public static Config fromJson(Path configJson) {
             JsonObject c;
@@ -73,7 +88,7 @@ public final class Unet implements AutoCloseable {
             }
         }
 
-        private static Config parse(JsonObject c, Path file) {
+        private static Config parse(JsonObject c, Object file) {
             String kind = string(c, "_class_name", "UNet2DConditionModel");
             if (!kind.equals("UNet2DConditionModel")) throw new InvalidInputException(file + ": not a UNet2DConditionModel config (_class_name " + kind + ")");
             if (!c.has("block_out_channels") || !c.has("down_block_types")) {
@@ -145,6 +160,11 @@ public final class Unet implements AutoCloseable {
         DiffusersBlocks.Checkpoint files = DiffusersBlocks.checkpoint(weightsFileOrFolder, configOrNull, "unet", "Stable Diffusion UNet");
         Config config = Config.fromJson(files.config());
         return fromTensors(parent, config, SafeTensors.read(files.weights()), files.weights());
+    }
+
+    /** Random weights of the right names and shapes ({@link SafeTensors#random}): benchmarks at full size without a download. */
+    public static Unet random(NDManager parent, Config config, long seed) {
+        return fromTensors(parent, config, SafeTensors.random(expectedShapes(config), seed), "random weights");
     }
 
     /** A model from tensors in memory ({@code file} names them in errors). */
@@ -358,7 +378,7 @@ public final class Unet implements AutoCloseable {
 
     // config.json helpers
 
-    private static int[] ints(JsonElement e, int n, Path file, String what) {
+    private static int[] ints(JsonElement e, int n, Object file, String what) {
         if (e.isJsonArray()) {
             int[] out = new int[e.getAsJsonArray().size()];
             for (int i = 0; i < out.length; i++) out[i] = e.getAsJsonArray().get(i).getAsInt();
@@ -389,11 +409,11 @@ public final class Unet implements AutoCloseable {
         return c.has(key) && !c.get(key).isJsonNull() ? c.get(key).getAsBoolean() : otherwise;
     }
 
-    private static void requireDefault(JsonObject c, Path file, String key, String value) {
+    private static void requireDefault(JsonObject c, Object file, String key, String value) {
         if (c.has(key) && !c.get(key).isJsonNull() && !c.get(key).getAsString().equals(value)) refuse(file, key + " " + c.get(key).getAsString());
     }
 
-    private static void refuse(Path file, String what) {
+    private static void refuse(Object file, String what) {
         throw new InvalidInputException(file + ": " + what + " is not supported by this UNet2DConditionModel (Stable Diffusion 1.x/2.x)");
     }
 }

@@ -20,15 +20,8 @@ class UnetConfigTest {
     @TempDir
     Path dir;
 
-    /** CompVis/stable-diffusion-v1-4 unet/config.json (the fields that matter). */
-    static final String SD14 = """
-            {"_class_name": "UNet2DConditionModel", "act_fn": "silu", "attention_head_dim": 8, "block_out_channels": [320, 640, 1280, 1280],
-             "center_input_sample": false, "cross_attention_dim": 768,
-             "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
-             "downsample_padding": 1, "flip_sin_to_cos": true, "freq_shift": 0, "in_channels": 4, "layers_per_block": 2,
-             "mid_block_scale_factor": 1, "norm_eps": 1e-05, "norm_num_groups": 32, "out_channels": 4, "sample_size": 64,
-             "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"]}
-            """;
+    /** CompVis/stable-diffusion-v1-4 unet/config.json (the fields that matter), as the library's preset carries it. */
+    static final String SD14 = Unet.Config.SD14_JSON;
 
     static long parameters(Map<String, long[]> shapes) {
         long n = 0;
