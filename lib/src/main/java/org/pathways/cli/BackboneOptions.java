@@ -3,12 +3,13 @@ package org.pathways.cli;
 import java.nio.file.Path;
 import org.pathways.model.Backbone;
 import org.pathways.model.Backbones;
+import org.pathways.model.StableDiffusionBackbone;
 import org.pathways.model.VitBackbone;
 import picocli.CommandLine.Option;
 
 /** Which graphs to use: the backbone, its weights and input size (demo and segment). */
 final class BackboneOptions {
-    @Option(names = "--backbone", description = "Graph source (default: pixels, or clip-vitb16 for run open-vocab; known: pixels, dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16).")
+    @Option(names = "--backbone", description = "Graph source (default: pixels, or clip-vitb16 for run open-vocab; known: pixels, dino-vits16, dino-vits8, dino-vitb16, dino-vitb8, clip-vitb16, mae-vitb16, sd14).")
     String backbone;
 
     /** The backbone when --backbone is not given: a command whose experiment needs a particular model sets it. */
@@ -18,7 +19,7 @@ final class BackboneOptions {
         return backbone != null ? backbone : fallback;
     }
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "Checkpoint (.safetensors) of a model backbone (default: $PATHWAYS_WEIGHTS_DIR or ~/.cache/pathways/weights/<backbone>.safetensors, where data-scripts/fetch-weights.sh puts it).")
+    @Option(names = "--weights", paramLabel = "FILE", description = "Checkpoint (.safetensors) of a model backbone, or for sd14 a diffusers pipeline folder (default: $PATHWAYS_WEIGHTS_DIR or ~/.cache/pathways/weights/<backbone>.safetensors, or .../sd14/, where data-scripts/fetch-weights.sh puts it).")
     Path weights;
 
     @Option(names = "--model-config", paramLabel = "FILE", description = "Hugging Face config.json describing the checkpoint, when its sizes differ from the preset's (e.g. a small test model).")
@@ -50,7 +51,21 @@ final class BackboneOptions {
         };
     }
 
+    @Option(names = "--sd-buffer", defaultValue = "5", description = "sd14: graph sets kept for reuse (paper App. B.2: 5; the authors' script: 7; 0: a fresh UNet run every pass) (default: ${DEFAULT-VALUE}).")
+    int sdBuffer;
+
+    @Option(names = "--sd-reuse", defaultValue = "0.75", description = "sd14: probability that a pass reuses a stored set once the buffer is full (App. B.2: 0.75; Sec. 4.1: 0.9) (default: ${DEFAULT-VALUE}).")
+    double sdReuse;
+
+    @Option(names = "--sd-layers", defaultValue = "all", description = "sd14: which self-attention layers become graphs, by grid side: all, or e.g. <=32 (default: ${DEFAULT-VALUE}).")
+    String sdLayers;
+
     Backbone create(int graphTopK) {
+        if (name().equals(StableDiffusionBackbone.NAME)) {
+            StableDiffusionBackbone.LayerFilter layers = StableDiffusionBackbone.LayerFilter.parse(sdLayers);
+            Path pipeline = weights != null ? weights : StableDiffusionBackbone.defaultPipeline();
+            return new StableDiffusionBackbone(StableDiffusionBackbone.Settings.paper(pipeline).withBuffer(sdBuffer, sdReuse).withLayers(layers));
+        }
         Backbone b = Backbones.create(name(), weights, resizeMode(resize), positionMode(positions), modelConfig);
         return b instanceof VitBackbone vit && graphTopK > 0 ? vit.withGraphTopK(graphTopK) : b;
     }

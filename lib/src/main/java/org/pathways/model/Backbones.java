@@ -9,8 +9,8 @@ import org.pathways.common.InvalidInputException;
 
 /** The backbones users can name on the command line and in notebooks. */
 public final class Backbones {
-    /** Names accepted by {@link #create}: the weight-free default and the ViT presets (CLIP, MAE, SD join later). */
-    public static final List<String> NAMES = List.of("pixels", "dino-vits16", "dino-vits8", "dino-vitb16", "dino-vitb8", "clip-vitb16", "mae-vitb16");
+    /** Names accepted by {@link #create}: the weight-free default and the ViT presets (CLIP, MAE) and Stable Diffusion 1.4. */
+    public static final List<String> NAMES = List.of("pixels", "dino-vits16", "dino-vits8", "dino-vitb16", "dino-vitb8", "clip-vitb16", "mae-vitb16", "sd14");
 
     private Backbones() {}
 
@@ -27,6 +27,10 @@ public final class Backbones {
     /** @param configJson a Hugging Face config.json that describes the checkpoint (null: the preset's sizes) */
     public static Backbone create(String name, Path weights, VitBackbone.Resize resize, PositionalEmbedding.Mode positions, Path configJson) {
         if (name.equals("pixels")) return new PixelsBackbone(PixelsBackbone.Config.defaults());
+        if (name.equals(StableDiffusionBackbone.NAME)) {
+            // a pipeline folder, not one checkpoint; the paper's App. B.2 settings (BackboneOptions sets the --sd-* ones)
+            return new StableDiffusionBackbone(StableDiffusionBackbone.Settings.paper(weights != null ? weights : StableDiffusionBackbone.defaultPipeline()));
+        }
         if (configJson != null && !java.nio.file.Files.isRegularFile(configJson)) throw new InvalidInputException(configJson + ": no such model config");
         Path file = weights != null ? weights : VitBackbone.defaultWeights(name);
         Tower tower = tower(name, file, configJson, positions, message -> System.err.println("pathways: warning: " + message));

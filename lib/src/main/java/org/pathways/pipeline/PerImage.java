@@ -20,6 +20,8 @@ import org.pathways.common.InvalidInputException;
 import org.pathways.data.Npy;
 import org.pathways.eval.KMeansSweep;
 import org.pathways.model.Backbone;
+import org.pathways.model.VaryingBackbone;
+import org.pathways.spectral.GraphBuffer;
 import org.pathways.spectral.DirectLogits;
 import org.pathways.spectral.FeatureMap;
 import org.pathways.spectral.Reorthogonalisation;
@@ -262,9 +264,10 @@ public final class PerImage {
     }
 
     static FeatureMap featureMap(NDManager manager, SpectralObjective objective, Options options, Start start) {
-        int k = objective.channels();
-        int h = objective.featureHeight();
-        int w = objective.featureWidth();
+        return featureMap(manager, objective.channels(), objective.featureHeight(), objective.featureWidth(), options, start);
+    }
+
+    private static FeatureMap featureMap(NDManager manager, int k, int h, int w, Options options, Start start) {
         if (start != null) return DirectLogits.fromProbabilities(manager, start.probabilities(), k, h, w, DataType.FLOAT32);
         return switch (options.parametrisation()) {
             case "toycnn" -> new ToyCnn(manager, ToyCnn.Config.authors(k, h, w), DataType.FLOAT32, options.seed());
@@ -284,6 +287,7 @@ public final class PerImage {
 
     /** @param listener progress after every computed pass, or null */
     public static Outcome segment(BufferedImage image, Backbone backbone, Options options, SpectralEngine.Listener listener) {
+        if (backbone instanceof VaryingBackbone varying) return segmentVarying(image, varying, options, listener);
         long t0 = System.nanoTime();
         Backbone.Graphs input = backbone.graphs(image);
         return segment(input, options, listener, since(t0));
@@ -300,6 +304,41 @@ public final class PerImage {
         long t1 = System.nanoTime();
         Features features = optimise(input.layers(), options, input.backbone(), null, listener);
         seconds.put("optimise", since(t1));
+        return cluster(input, features, options, seconds);
+    }
+
+    /**
+     * A backbone whose graphs change every pass (sd14): its first pass is the {@link Outcome#input()}, and the
+     * optimisation runs over the App. B.2 buffer of graph sets ({@link GraphBuffer}), every pass computed (window
+     * reuse is off whatever the options say; the summary's reuseWindowPass then reads false).
+     */
+    private static Outcome segmentVarying(BufferedImage image, VaryingBackbone backbone, Options options, SpectralEngine.Listener listener) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try (VaryingBackbone.Passes passes = backbone.open(image, options.seed())) {
+            Backbone.Graphs input = passes.first();
+            seconds.put("graphs", since(t0));
+            long t1 = System.nanoTime();
+            List<Graph> first = sparsified(input.layers(), options.graphTopK());
+            Graph finest = first.get(0);
+            for (Graph g : first) if (g.nodes() > finest.nodes()) finest = g;
+            SpectralObjective.Spec spec = options.objective(finest.height(), finest.width());
+            GraphBuffer.Config buffer = new GraphBuffer.Config(backbone.bufferSize(), backbone.bufferReuse(), options.seed());
+            Features features;
+            try (NDManager manager = NDManager.newBaseManager();
+                 GraphBuffer source = new GraphBuffer(manager, first, () -> sparsified(passes.next(), options.graphTopK()), spec, buffer)) {
+                FeatureMap map = featureMap(manager, spec.channels(), spec.featureHeight(), spec.featureWidth(), options, null);
+                SpectralEngine.Result run = SpectralEngine.run(manager, source, map, options.withReuseWindowPass(false).engine(input.backbone()), listener);
+                Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
+                features = new Features(first, options.schedule().name(), run, reorth);
+            }
+            seconds.put("optimise", since(t1)); // includes the fresh UNet runs
+            return cluster(input, features, options, seconds);
+        }
+    }
+
+    /** k-means regions of learned features, upsampled to the image. */
+    private static Outcome cluster(Backbone.Graphs input, Features features, Options options, Map<String, Double> seconds) {
         long t2 = System.nanoTime();
         KMeansSweep.Result sweep = KMeansSweep.sweep(features.reorth().pixelRows(), 2, options.kMax(), 10, options.seed());
         SpectralEngine.Result run = features.run();
@@ -402,7 +441,7 @@ public final class PerImage {
         s.addProperty("passes", run.passes());
         s.addProperty("computedPasses", run.computedPasses());
         s.addProperty("accumulation", options.accumulation());
-        s.addProperty("reuseWindowPass", options.reuseWindowPass());
+        s.addProperty("reuseWindowPass", run.computedPasses() == run.updates()); // as run: off for graphs that vary (sd14)
         s.addProperty("graphTopK", options.graphTopK());
         s.addProperty("optimiserUpdates", run.updates());
         s.addProperty("learningRate", options.learningRate());

@@ -148,6 +148,60 @@ public final class SpectralEngine {
                 config.passes(), computed, updates, lossPerUpdate, seconds(start));
     }
 
+    /**
+     * As {@link #run(NDManager, SpectralObjective, FeatureMap, Config, Listener)} when the graphs change between
+     * passes: every one of the {@code passes + 1} loop passes is computed on {@code source}'s objective for it (window
+     * reuse would be wrong here, so {@link Config#reuseWindowPass()} is refused), and the final loss is the last
+     * pass's objective at the final parameters. The fixed-graph path above is left untouched.
+     */
+    public static Result run(NDManager manager, GraphSource source, FeatureMap features, Config config, Listener listener) {
+        if (config.reuseWindowPass()) throw new IllegalArgumentException("graphs that change between passes need every pass computed (reuseWindowPass off)");
+        long start = System.nanoTime();
+        NDList parameters = features.parameters();
+        Optimiser optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);
+        List<NDArray> accumulated = new ArrayList<>();
+        for (NDArray p : parameters) accumulated.add(p.zerosLike());
+        List<NDArray> longLived = new ArrayList<>(parameters);
+        longLived.addAll(optimiser.state());
+        longLived.addAll(accumulated);
+        NDArray[] attach = longLived.toArray(new NDArray[0]);
+
+        double[] lossPerUpdate = new double[config.updates()];
+        int computed = 0;
+        double lastLoss = Double.NaN;
+        SpectralObjective objective = null;
+        int u = 0;
+        for (int pass = 0; pass <= config.passes(); pass++) {
+            objective = source.objective(pass); // may run the model: outside the pass's scope
+            try (NDManager step = manager.newSubManager()) {
+                step.tempAttachAll(attach);
+                step.tempAttachAll(objective.longLived());
+                lastLoss = passInto(objective, features, accumulated);
+                computed++;
+                if (pass % config.accumulation() == 0 && pass != 0) {
+                    optimiser.step(parameters, accumulated);
+                    for (NDArray g : accumulated) g.muli(0);
+                    lossPerUpdate[u++] = lastLoss;
+                }
+            }
+            if (listener != null) listener.onProgress(pass, config.passes(), u, lastLoss, seconds(start));
+        }
+
+        double[] probabilities;
+        double finalLoss;
+        try (NDManager step = manager.newSubManager()) {
+            step.tempAttachAll(attach);
+            step.tempAttachAll(objective.longLived());
+            NDArray x = features.logits().softmax(1);
+            finalLoss = objective.evaluate(x).loss().toType(DataType.FLOAT64, false).getDouble();
+            probabilities = x.toType(DataType.FLOAT64, false).toDoubleArray();
+        }
+        for (NDArray a : accumulated) a.close();
+        for (NDArray a : optimiser.state()) a.close();
+        return new Result(probabilities, objective.channels(), objective.featureHeight(), objective.featureWidth(), finalLoss,
+                config.passes(), computed, config.updates(), lossPerUpdate, seconds(start));
+    }
+
     /** One forward and backward pass; adds the parameters' gradients into {@code accumulated}; returns the loss. */
     static double passInto(SpectralObjective objective, FeatureMap features, List<NDArray> accumulated) {
         NDList parameters = features.parameters();

@@ -1,0 +1,74 @@
+package org.pathways.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathways.data.SampleScene;
+import org.pathways.testing.TinyStableDiffusion;
+
+/** {@code segment} and {@code demo} with {@code --backbone sd14} end to end on the tiny golden SD pipeline. */
+class StableDiffusionCommandTest {
+    @TempDir
+    Path dir;
+
+    private static JsonObject summary(Path folder) throws Exception {
+        return JsonParser.parseString(Files.readString(folder.resolve("summary.json"))).getAsJsonObject();
+    }
+
+    @Test
+    void segmentRunsEveryPassOnFreshGraphsAndIsSeeded() throws Exception {
+        Path weights = TinyStableDiffusion.pipeline(dir);
+        Path img = dir.resolve("scene.png");
+        ImageIO.write(SampleScene.planted(3, 48, 40, 8, 2).image(), "png", img.toFile());
+        String[] common = {"segment", img.toString(), "--backbone", "sd14", "--weights", weights.toString(), "--steps", "40", "--eigs", "4", "--k-max", "4"};
+        CliTest.Run r = CliTest.run(concat(common, "--out", dir.resolve("a").toString()));
+        assertEquals(0, r.code(), r.err());
+        JsonObject s = summary(dir.resolve("a/scene"));
+        assertEquals("sd14", s.get("backbone").getAsString());
+        assertTrue(s.get("backboneDescription").getAsString().contains("buffer 5 reused with p 0.75"), s.get("backboneDescription").getAsString());
+        assertEquals(4, s.getAsJsonArray("graphs").size(), "down_blocks.0, mid_block, up_blocks.1 twice");
+        assertEquals(16, s.get("featureHeight").getAsInt(), "32 x 32 image -> 16 x 16 latents, the finest attention");
+        assertEquals(41, s.get("computedPasses").getAsInt(), "every pass computed");
+        assertFalse(s.get("reuseWindowPass").getAsBoolean());
+        assertEquals(2, s.get("optimiserUpdates").getAsInt());
+        assertEquals(40, ImageIO.read(dir.resolve("a/scene/regions.png").toFile()).getHeight());
+
+        assertEquals(0, CliTest.run(concat(common, "--out", dir.resolve("b").toString())).code());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a/scene/features.npy")), Files.readAllBytes(dir.resolve("b/scene/features.npy")), "same seed, same features");
+        assertEquals(0, CliTest.run(concat(common, "--sd-buffer", "0", "--out", dir.resolve("c").toString())).code());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("a/scene/features.npy")), Files.readAllBytes(dir.resolve("c/scene/features.npy"))),
+                "no buffer: a fresh UNet run every pass, other graphs");
+        CliTest.Run coarse = CliTest.run(concat(common, "--sd-layers", "<=8", "--out", dir.resolve("d").toString()));
+        assertEquals(0, coarse.code(), coarse.err());
+        assertEquals(1, summary(dir.resolve("d/scene")).getAsJsonArray("graphs").size());
+
+        CliTest.assertBadInput(CliTest.run("segment", img.toString(), "--backbone", "sd14", "--weights", dir.resolve("none").toString()),
+                dir.resolve("none").toString(), "data-scripts/fetch-weights.sh sd14");
+        CliTest.assertBadInput(CliTest.run(concat(common, "--sd-reuse", "1.5")), "--sd-reuse");
+        CliTest.assertBadInput(CliTest.run(concat(common, "--sd-layers", "small")), "--sd-layers 'small'");
+    }
+
+    @Test
+    void demoTakesTheBackbone() throws Exception {
+        Path weights = TinyStableDiffusion.pipeline(dir);
+        CliTest.Run r = CliTest.run("demo", "--backbone", "sd14", "--weights", weights.toString(), "--steps", "20", "--eigs", "4", "--k-max", "3",
+                "--out", dir.resolve("demo").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("sd14", summary(dir.resolve("demo")).get("backbone").getAsString());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
