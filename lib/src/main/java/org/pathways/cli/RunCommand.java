@@ -101,6 +101,11 @@ final class RunCommand implements Runnable {
         c.addProperty("modelConfig", source.modelConfig == null ? "preset" : source.modelConfig.toAbsolutePath().toString());
         c.addProperty("vitResize", source.resize);
         c.addProperty("posEmbed", source.positions == null ? "preset" : source.positions);
+        if (source.name().equals(org.pathways.model.StableDiffusionBackbone.NAME)) { // a resumed run must draw the same graphs
+            c.addProperty("sdBuffer", source.sdBuffer);
+            c.addProperty("sdReuse", source.sdReuse);
+            c.addProperty("sdLayers", source.sdLayers);
+        }
         return c;
     }
 

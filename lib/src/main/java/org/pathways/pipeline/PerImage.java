@@ -313,28 +313,41 @@ public final class PerImage {
      * reuse is off whatever the options say; the summary's reuseWindowPass then reads false).
      */
     private static Outcome segmentVarying(BufferedImage image, VaryingBackbone backbone, Options options, SpectralEngine.Listener listener) {
-        Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (VaryingBackbone.Passes passes = backbone.open(image, options.seed())) {
             Backbone.Graphs input = passes.first();
-            seconds.put("graphs", since(t0));
-            long t1 = System.nanoTime();
-            List<Graph> first = sparsified(input.layers(), options.graphTopK());
-            Graph finest = first.get(0);
-            for (Graph g : first) if (g.nodes() > finest.nodes()) finest = g;
-            SpectralObjective.Spec spec = options.objective(finest.height(), finest.width());
-            GraphBuffer.Config buffer = new GraphBuffer.Config(backbone.bufferSize(), backbone.bufferReuse(), options.seed());
-            Features features;
-            try (NDManager manager = NDManager.newBaseManager();
-                 GraphBuffer source = new GraphBuffer(manager, first, () -> sparsified(passes.next(), options.graphTopK()), spec, buffer)) {
-                FeatureMap map = featureMap(manager, spec.channels(), spec.featureHeight(), spec.featureWidth(), options, null);
-                SpectralEngine.Result run = SpectralEngine.run(manager, source, map, options.withReuseWindowPass(false).engine(input.backbone()), listener);
-                Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
-                features = new Features(first, options.schedule().name(), run, reorth);
-            }
-            seconds.put("optimise", since(t1)); // includes the fresh UNet runs
-            return cluster(input, features, options, seconds);
+            return segment(backbone, passes, input, options, listener, since(t0));
         }
+    }
+
+    /**
+     * Segments with a varying backbone's passes already opened ({@code input} = {@code passes.first()}, so that other
+     * methods can share that first pass, as {@code run per-image} does); the passes stay open.
+     */
+    public static Outcome segment(VaryingBackbone backbone, VaryingBackbone.Passes passes, Backbone.Graphs input, Options options, SpectralEngine.Listener listener) {
+        return segment(backbone, passes, input, options, listener, Double.NaN);
+    }
+
+    private static Outcome segment(VaryingBackbone backbone, VaryingBackbone.Passes passes, Backbone.Graphs input, Options options,
+                                   SpectralEngine.Listener listener, double graphSeconds) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        if (!Double.isNaN(graphSeconds)) seconds.put("graphs", graphSeconds);
+        long t1 = System.nanoTime();
+        List<Graph> first = sparsified(input.layers(), options.graphTopK());
+        Graph finest = first.get(0);
+        for (Graph g : first) if (g.nodes() > finest.nodes()) finest = g;
+        SpectralObjective.Spec spec = options.objective(finest.height(), finest.width());
+        GraphBuffer.Config buffer = new GraphBuffer.Config(backbone.bufferSize(), backbone.bufferReuse(), options.seed());
+        Features features;
+        try (NDManager manager = NDManager.newBaseManager();
+             GraphBuffer source = new GraphBuffer(manager, first, () -> sparsified(passes.next(), options.graphTopK()), spec, buffer)) {
+            FeatureMap map = featureMap(manager, spec.channels(), spec.featureHeight(), spec.featureWidth(), options, null);
+            SpectralEngine.Result run = SpectralEngine.run(manager, source, map, options.withReuseWindowPass(false).engine(input.backbone()), listener);
+            Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
+            features = new Features(first, options.schedule().name(), run, reorth);
+        }
+        seconds.put("optimise", since(t1)); // includes the fresh UNet runs
+        return cluster(input, features, options, seconds);
     }
 
     /** k-means regions of learned features, upsampled to the image. */

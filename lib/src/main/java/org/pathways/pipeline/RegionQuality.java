@@ -18,6 +18,7 @@ import org.pathways.eval.IouCounts;
 import org.pathways.eval.KMeansSweep;
 import org.pathways.eval.OracleMiou;
 import org.pathways.model.Backbone;
+import org.pathways.model.VaryingBackbone;
 
 /**
  * Region quality per image (paper Sec. 4.1, Table 1, Fig. 4): our regions and the single-affinity baselines' regions
@@ -107,33 +108,38 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         List<String> counts = new ArrayList<>();
         StringBuilder note = new StringBuilder();
         long start = System.nanoTime();
-        Backbone.Graphs graphs = backbone.graphs(image); // one forward pass for every method of the image
-        double forward = (System.nanoTime() - start) / 1e9;
-        Baselines.Prepared prepared = null;
-        for (String method : methods) {
-            long t0 = System.nanoTime();
-            if (prepared == null && !method.equals(OURS)) prepared = prepare(graphs);
-            List<Candidate> candidates = candidates(method, graphs, prepared);
-            double seconds = (System.nanoTime() - t0) / 1e9 + (method.equals(methods.get(0)) ? forward : 0);
-            for (Candidate c : candidates) {
-                int[] regions = Images.upsampleNearest(c.gridLabels(), c.gridHeight(), c.gridWidth(), h, w);
-                IouCounts iou = OracleMiou.counts(regions, sample.labels());
-                perImage.add(ScoreRows.perImage(sample.id(), method, c.k(), c.selected(), iou.miou(), seconds));
-                ScoreRows.addCounts(counts, sample.id(), method, c.k(), iou);
-                if (c.selected() && regionsDir != null) writeRegions(method, sample.id(), regions, w, h);
-                if (c.selected()) note.append(String.format(Locale.ROOT, "%s k=%d %.3f  ", method, c.k(), iou.miou()));
+        // sd14: the first pass serves every method, ours then runs its further passes on the same encoding
+        try (VaryingBackbone.Passes passes = backbone instanceof VaryingBackbone varying ? varying.open(image, options.seed()) : null) {
+            Backbone.Graphs graphs = passes != null ? passes.first() : backbone.graphs(image); // one forward pass for every method of the image
+            double forward = (System.nanoTime() - start) / 1e9;
+            Baselines.Prepared prepared = null;
+            for (String method : methods) {
+                long t0 = System.nanoTime();
+                if (prepared == null && !method.equals(OURS)) prepared = prepare(graphs);
+                List<Candidate> candidates = candidates(method, graphs, prepared, passes);
+                double seconds = (System.nanoTime() - t0) / 1e9 + (method.equals(methods.get(0)) ? forward : 0);
+                for (Candidate c : candidates) {
+                    int[] regions = Images.upsampleNearest(c.gridLabels(), c.gridHeight(), c.gridWidth(), h, w);
+                    IouCounts iou = OracleMiou.counts(regions, sample.labels());
+                    perImage.add(ScoreRows.perImage(sample.id(), method, c.k(), c.selected(), iou.miou(), seconds));
+                    ScoreRows.addCounts(counts, sample.id(), method, c.k(), iou);
+                    if (c.selected() && regionsDir != null) writeRegions(method, sample.id(), regions, w, h);
+                    if (c.selected()) note.append(String.format(Locale.ROOT, "%s k=%d %.3f  ", method, c.k(), iou.miou()));
+                }
             }
+            Map<String, List<String>> rows = new LinkedHashMap<>();
+            rows.put(PER_IMAGE.file(), perImage);
+            rows.put(COUNTS.file(), counts);
+            return new DatasetRunner.Outcome(rows, note.toString().strip());
         }
-        Map<String, List<String>> rows = new LinkedHashMap<>();
-        rows.put(PER_IMAGE.file(), perImage);
-        rows.put(COUNTS.file(), counts);
-        return new DatasetRunner.Outcome(rows, note.toString().strip());
     }
 
     /** The regions a method proposes for an image: one per k for the k-sweeps, one for the fixed-k methods. */
     public List<Candidate> candidates(String method, BufferedImage image) {
-        Backbone.Graphs graphs = backbone.graphs(image);
-        return candidates(method, graphs, method.equals(OURS) ? null : prepare(graphs));
+        try (VaryingBackbone.Passes passes = backbone instanceof VaryingBackbone varying ? varying.open(image, options.seed()) : null) {
+            Backbone.Graphs graphs = passes != null ? passes.first() : backbone.graphs(image);
+            return candidates(method, graphs, method.equals(OURS) ? null : prepare(graphs), passes);
+        }
     }
 
     /** The baselines' shared work for an image's forward pass (for {@link #candidates(String, Backbone.Graphs, Baselines.Prepared)}). */
@@ -143,8 +149,15 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
 
     /** As {@link #candidates(String, BufferedImage)} on a forward pass already made; {@code prepared} may be null for ours. */
     public List<Candidate> candidates(String method, Backbone.Graphs graphs, Baselines.Prepared prepared) {
+        return candidates(method, graphs, prepared, null);
+    }
+
+    /** {@code passes}: a varying backbone's opened passes ({@code graphs} their first), which ours optimises over; null for fixed graphs. */
+    private List<Candidate> candidates(String method, Backbone.Graphs graphs, Baselines.Prepared prepared, VaryingBackbone.Passes passes) {
         if (method.equals(OURS)) {
-            PerImage.Outcome outcome = PerImage.segment(graphs, options, null);
+            PerImage.Outcome outcome = passes != null
+                    ? PerImage.segment((VaryingBackbone) backbone, passes, graphs, options, null)
+                    : PerImage.segment(graphs, options, null);
             int gh = outcome.features().run().height();
             int gw = outcome.features().run().width();
             List<Candidate> out = new ArrayList<>();

@@ -66,6 +66,20 @@ class StableDiffusionCommandTest {
         assertEquals("sd14", summary(dir.resolve("demo")).get("backbone").getAsString());
     }
 
+    /** run per-image: ours over the varying passes, the baselines on the first pass's final layer (the last up-block attn1). */
+    @Test
+    void perImageRunsOursAndTheBaselines() throws Exception {
+        Path weights = TinyStableDiffusion.pipeline(dir);
+        Path data = org.pathways.data.SampleVoc.write(dir.resolve("voc"), 1, 1);
+        Path out = dir.resolve("run");
+        CliTest.Run r = CliTest.run("run", "per-image", "--data", data.toString(), "--backbone", "sd14", "--weights", weights.toString(),
+                "--methods", "ours,ncut-attention,tokencut-features", "--steps", "20", "--eigs", "4", "--k-max", "3", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String rows = Files.readString(out.resolve("per-image.csv"));
+        for (String method : new String[] {"ours", "ncut-attention", "tokencut-features"}) assertTrue(rows.contains("," + method + ","), rows);
+        assertTrue(Files.readString(out.resolve("run.json")).contains("\"sdBuffer\": 5"), "the SD options are part of the run's config");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
