@@ -89,55 +89,66 @@ public final class SpectralEngine {
 
     /** Runs the optimisation and returns the softmaxed features (K x H x W, channel-first) of the final parameters. */
     public static Result run(NDManager manager, SpectralObjective objective, FeatureMap features, Config config, Listener listener) {
+        if (!config.reuseWindowPass()) return run(manager, constant(objective), features, config, listener);
         long start = System.nanoTime();
         NDList parameters = features.parameters();
         Optimiser optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);
         List<NDArray> accumulated = new ArrayList<>();
         for (NDArray p : parameters) accumulated.add(p.zerosLike());
-        List<NDArray> longLived = new ArrayList<>(parameters);
-        longLived.addAll(optimiser.state());
-        longLived.addAll(accumulated);
-        longLived.addAll(List.of(objective.longLived()));
-        NDArray[] attach = longLived.toArray(new NDArray[0]);
+        NDArray[] attach = longLived(parameters, optimiser, accumulated);
 
         int updates = config.updates();
         double[] lossPerUpdate = new double[updates];
         int computed = 0;
-        double lastLoss = Double.NaN;
-        if (config.reuseWindowPass()) {
-            for (int u = 1; u <= updates; u++) {
-                try (NDManager step = manager.newSubManager()) {
-                    step.tempAttachAll(attach);
-                    lastLoss = passInto(objective, features, accumulated);
-                    computed++;
-                    for (NDArray g : accumulated) g.muli(config.windowLength(u)); // the window's passes are all this one
-                    optimiser.step(parameters, accumulated);
-                    for (NDArray g : accumulated) g.muli(0);
-                }
-                lossPerUpdate[u - 1] = lastLoss;
-                if (listener != null) listener.onProgress(u * config.accumulation(), config.passes(), u, lastLoss, seconds(start));
+        double lastLoss;
+        for (int u = 1; u <= updates; u++) {
+            try (NDManager step = manager.newSubManager()) {
+                step.tempAttachAll(attach);
+                step.tempAttachAll(objective.longLived());
+                lastLoss = passInto(objective, features, accumulated);
+                computed++;
+                for (NDArray g : accumulated) g.muli(config.windowLength(u)); // the window's passes are all this one
+                optimiser.step(parameters, accumulated);
+                for (NDArray g : accumulated) g.muli(0);
             }
-        } else {
-            int u = 0;
-            for (int pass = 0; pass <= config.passes(); pass++) {
-                try (NDManager step = manager.newSubManager()) {
-                    step.tempAttachAll(attach);
-                    lastLoss = passInto(objective, features, accumulated);
-                    computed++;
-                    if (pass % config.accumulation() == 0 && pass != 0) {
-                        optimiser.step(parameters, accumulated);
-                        for (NDArray g : accumulated) g.muli(0);
-                        lossPerUpdate[u++] = lastLoss;
-                    }
-                }
-                if (listener != null) listener.onProgress(pass, config.passes(), u, lastLoss, seconds(start));
-            }
+            lossPerUpdate[u - 1] = lastLoss;
+            if (listener != null) listener.onProgress(u * config.accumulation(), config.passes(), u, lastLoss, seconds(start));
         }
+        return finish(manager, attach, objective, features, accumulated, optimiser, config, computed, lossPerUpdate, start);
+    }
 
+    /** The same objective for every pass (fixed graphs, computed pass by pass); the caller keeps owning it. */
+    private static GraphSource constant(SpectralObjective objective) {
+        return new GraphSource() {
+            @Override
+            public SpectralObjective objective(int pass) {
+                return objective;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /**
+     * What every step's scope must keep alive besides the objective's arrays (attached on their own, once: an array
+     * temp-attached twice to one scope would be freed with it): the parameters, the optimiser's state, the gradients.
+     */
+    private static NDArray[] longLived(NDList parameters, Optimiser optimiser, List<NDArray> accumulated) {
+        List<NDArray> longLived = new ArrayList<>(parameters);
+        longLived.addAll(optimiser.state());
+        longLived.addAll(accumulated);
+        return longLived.toArray(new NDArray[0]);
+    }
+
+    /** The softmaxed features of the final parameters and the loss there; frees the optimiser's arrays. */
+    private static Result finish(NDManager manager, NDArray[] attach, SpectralObjective objective, FeatureMap features, List<NDArray> accumulated,
+                                 Optimiser optimiser, Config config, int computed, double[] lossPerUpdate, long start) {
         double[] probabilities;
         double finalLoss;
         try (NDManager step = manager.newSubManager()) {
             step.tempAttachAll(attach);
+            step.tempAttachAll(objective.longLived());
             NDArray x = features.logits().softmax(1);
             finalLoss = objective.evaluate(x).loss().toType(DataType.FLOAT64, false).getDouble();
             probabilities = x.toType(DataType.FLOAT64, false).toDoubleArray();
@@ -145,7 +156,7 @@ public final class SpectralEngine {
         for (NDArray a : accumulated) a.close();
         for (NDArray a : optimiser.state()) a.close();
         return new Result(probabilities, objective.channels(), objective.featureHeight(), objective.featureWidth(), finalLoss,
-                config.passes(), computed, updates, lossPerUpdate, seconds(start));
+                config.passes(), computed, config.updates(), lossPerUpdate, seconds(start));
     }
 
     /**
@@ -161,10 +172,7 @@ public final class SpectralEngine {
         Optimiser optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);
         List<NDArray> accumulated = new ArrayList<>();
         for (NDArray p : parameters) accumulated.add(p.zerosLike());
-        List<NDArray> longLived = new ArrayList<>(parameters);
-        longLived.addAll(optimiser.state());
-        longLived.addAll(accumulated);
-        NDArray[] attach = longLived.toArray(new NDArray[0]);
+        NDArray[] attach = longLived(parameters, optimiser, accumulated);
 
         double[] lossPerUpdate = new double[config.updates()];
         int computed = 0;
@@ -186,20 +194,7 @@ public final class SpectralEngine {
             }
             if (listener != null) listener.onProgress(pass, config.passes(), u, lastLoss, seconds(start));
         }
-
-        double[] probabilities;
-        double finalLoss;
-        try (NDManager step = manager.newSubManager()) {
-            step.tempAttachAll(attach);
-            step.tempAttachAll(objective.longLived());
-            NDArray x = features.logits().softmax(1);
-            finalLoss = objective.evaluate(x).loss().toType(DataType.FLOAT64, false).getDouble();
-            probabilities = x.toType(DataType.FLOAT64, false).toDoubleArray();
-        }
-        for (NDArray a : accumulated) a.close();
-        for (NDArray a : optimiser.state()) a.close();
-        return new Result(probabilities, objective.channels(), objective.featureHeight(), objective.featureWidth(), finalLoss,
-                config.passes(), computed, config.updates(), lossPerUpdate, seconds(start));
+        return finish(manager, attach, objective, features, accumulated, optimiser, config, computed, lossPerUpdate, start);
     }
 
     /** One forward and backward pass; adds the parameters' gradients into {@code accumulated}; returns the loss. */
