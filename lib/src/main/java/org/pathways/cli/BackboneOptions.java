@@ -62,6 +62,7 @@ final class BackboneOptions {
 
     Backbone create(int graphTopK) {
         if (name().equals(StableDiffusionBackbone.NAME)) {
+            if (graphTopK > 0) throw new org.pathways.common.InvalidInputException("--graph-top-k is not available for sd14 yet; --sd-layers <=32 leaves out the large layers");
             StableDiffusionBackbone.LayerFilter layers = StableDiffusionBackbone.LayerFilter.parse(sdLayers);
             Path pipeline = weights != null ? weights : StableDiffusionBackbone.defaultPipeline();
             return new StableDiffusionBackbone(StableDiffusionBackbone.Settings.paper(pipeline).withBuffer(sdBuffer, sdReuse).withLayers(layers));

@@ -55,6 +55,7 @@ class StableDiffusionCommandTest {
                 dir.resolve("none").toString(), "data-scripts/fetch-weights.sh sd14");
         CliTest.assertBadInput(CliTest.run(concat(common, "--sd-reuse", "1.5")), "--sd-reuse");
         CliTest.assertBadInput(CliTest.run(concat(common, "--sd-layers", "small")), "--sd-layers 'small'");
+        CliTest.assertBadInput(CliTest.run(concat(common, "--graph-top-k", "50")), "--graph-top-k", "sd14");
     }
 
     @Test
