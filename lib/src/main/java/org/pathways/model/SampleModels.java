@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.pathways.common.AtomicFiles;
 
 /**
@@ -51,5 +52,114 @@ public final class SampleModels {
         AtomicFiles.write(files.vocab(), tmp -> Files.writeString(tmp, vocab.toString(), StandardCharsets.UTF_8));
         AtomicFiles.write(files.merges(), tmp -> Files.writeString(tmp, "#version: 0.2\n", StandardCharsets.UTF_8));
         return files;
+    }
+
+    /** The tiny UNet of golden/sd's README: 2 blocks of 32 and 64 channels, 2 heads, self-attention at 16 x 16 and 8 x 8. */
+    static final String TINY_UNET_JSON = """
+            {"_class_name": "UNet2DConditionModel", "act_fn": "silu", "attention_head_dim": 2, "block_out_channels": [32, 64],
+             "center_input_sample": false, "cross_attention_dim": 32, "down_block_types": ["CrossAttnDownBlock2D", "DownBlock2D"],
+             "downsample_padding": 1, "flip_sin_to_cos": true, "freq_shift": 0, "in_channels": 4, "layers_per_block": 1,
+             "mid_block_scale_factor": 1, "mid_block_type": "UNetMidBlock2DCrossAttn", "norm_eps": 1e-05, "norm_num_groups": 8,
+             "out_channels": 4, "sample_size": 16, "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D"], "use_linear_projection": false}
+            """;
+
+    /** The tiny VAE: 2 encoder blocks (spatial factor 2), 32 x 32 input, SD's scaling factor. */
+    static final String TINY_VAE_JSON = """
+            {"_class_name": "AutoencoderKL", "act_fn": "silu", "block_out_channels": [32, 64],
+             "down_block_types": ["DownEncoderBlock2D", "DownEncoderBlock2D"], "in_channels": 3, "latent_channels": 4,
+             "layers_per_block": 1, "mid_block_add_attention": true, "norm_num_groups": 8, "out_channels": 3, "sample_size": 32,
+             "scaling_factor": 0.18215, "shift_factor": null, "use_quant_conv": true}
+            """;
+
+    /** The tiny CLIP text encoder: 32 wide, 2 layers, 2 heads, vocabulary 1000 (start 998, end 999 as SD's last two ids). */
+    static final String TINY_TEXT_JSON = """
+            {"architectures": ["CLIPTextModel"], "bos_token_id": 998, "eos_token_id": 999, "hidden_act": "quick_gelu",
+             "hidden_size": 32, "intermediate_size": 64, "layer_norm_eps": 1e-05, "max_position_embeddings": 77,
+             "model_type": "clip_text_model", "num_attention_heads": 2, "num_hidden_layers": 2, "pad_token_id": 999, "vocab_size": 1000}
+            """;
+
+    /** CompVis/stable-diffusion-v1-4's scheduler_config.json (PNDM, scaled_linear 0.00085..0.012 over 1000 steps). */
+    static final String SD14_SCHEDULER_JSON = """
+            {"_class_name": "PNDMScheduler", "beta_end": 0.012, "beta_schedule": "scaled_linear", "beta_start": 0.00085,
+             "clip_sample": false, "num_train_timesteps": 1000, "set_alpha_to_one": false, "skip_prk_steps": true,
+             "steps_offset": 1, "trained_betas": null}
+            """;
+
+    /**
+     * How much the self-attention's query weights are scaled up. N(0, 0.02) weights give logits of about 0.01, so every
+     * attention row would be nearly uniform and every picture flat; with the keys tied to the queries (below) a gain of
+     * GAIN makes q.k a feature similarity of a few units, so a node attends to the tokens that look like it.
+     */
+    static final float SELF_ATTENTION_GAIN = 12f;
+
+    /**
+     * The VAE posterior's shape: a trained VAE's is nearly deterministic and its scaled latents have about unit
+     * variance (SD chose 0.18215 for that); random weights give a mean near 0 and a log-variance near 0, so the
+     * posterior sample would be the noise alone. The quant_conv's mean rows are scaled by this gain and its
+     * log-variance bias set to {@link #VAE_LOGVAR}, so the noised latents still carry the image.
+     */
+    static final float VAE_MEAN_GAIN = 300f;
+    static final float VAE_LOGVAR = -10f;
+
+    /**
+     * Writes a tiny random Stable Diffusion pipeline into {@code dir} in the diffusers layout that
+     * {@link StableDiffusionBackbone} reads ({@code unet/}, {@code vae/}, {@code text_encoder/},
+     * {@code scheduler/}), with the sizes of the tiny golden models (golden/sd/README.md) but generated here, so a
+     * clone without the golden data can run {@code sd14}. Deterministic in {@code seed}; weight files already there
+     * are kept; every file is written atomically. Returns {@code dir}, the folder to pass as sd14's weights.
+     */
+    public static Path tinyStableDiffusion(Path dir, long seed) throws IOException {
+        writeText(dir.resolve("unet/config.json"), TINY_UNET_JSON);
+        writeText(dir.resolve("vae/config.json"), TINY_VAE_JSON);
+        writeText(dir.resolve("text_encoder/config.json"), TINY_TEXT_JSON);
+        writeText(dir.resolve("scheduler/scheduler_config.json"), SD14_SCHEDULER_JSON);
+
+        Path unetWeights = dir.resolve("unet/diffusion_pytorch_model.safetensors");
+        if (!Files.isRegularFile(unetWeights)) {
+            Map<String, SafeTensors.Tensor> w = SafeTensors.random(Unet.expectedShapes(Unet.Config.fromJson(dir.resolve("unet/config.json"))), seed);
+            for (String name : w.keySet()) {
+                if (!name.endsWith(".attn1.to_q.weight")) continue;
+                // keys tied to queries: q.k = x^T Wq^T Wq x' is a similarity (positive for x' = x), unlike two random matrices
+                SafeTensors.Tensor q = scaled(w.get(name), SELF_ATTENTION_GAIN);
+                String key = name.replace(".to_q.", ".to_k.");
+                w.put(name, q);
+                w.put(key, new SafeTensors.Tensor(key, q.dtype(), q.shape(), q.values().clone()));
+            }
+            SafeTensors.writeFloat32(unetWeights, w);
+        }
+
+        Path vaeWeights = dir.resolve("vae/diffusion_pytorch_model.safetensors");
+        if (!Files.isRegularFile(vaeWeights)) {
+            VaeEncoder.Config vae = VaeEncoder.Config.fromJson(dir.resolve("vae/config.json"));
+            Map<String, SafeTensors.Tensor> w = SafeTensors.random(VaeEncoder.expectedShapes(vae), seed + 1);
+            // quant_conv: 2 * latent output channels, the mean's first, then the log-variance's (diagonal Gaussian's chunk(2))
+            SafeTensors.Tensor weight = w.get("quant_conv.weight");
+            float[] values = weight.values().clone();
+            int perOutput = values.length / (2 * vae.latentChannels());
+            for (int i = 0; i < vae.latentChannels() * perOutput; i++) values[i] *= VAE_MEAN_GAIN;
+            w.put(weight.name(), new SafeTensors.Tensor(weight.name(), weight.dtype(), weight.shape(), values));
+            SafeTensors.Tensor bias = w.get("quant_conv.bias");
+            float[] biases = bias.values().clone();
+            for (int c = vae.latentChannels(); c < biases.length; c++) biases[c] = VAE_LOGVAR;
+            w.put(bias.name(), new SafeTensors.Tensor(bias.name(), bias.dtype(), bias.shape(), biases));
+            SafeTensors.writeFloat32(vaeWeights, w); // the encoder only: nothing here reads a decoder
+        }
+
+        Path textWeights = dir.resolve("text_encoder/model.safetensors");
+        if (!Files.isRegularFile(textWeights)) {
+            TextEncoder.Config text = TextEncoder.Config.fromHuggingFace(dir.resolve("text_encoder/config.json"));
+            SafeTensors.writeFloat32(textWeights, SafeTensors.random(TextEncoder.expectedShapes(text), seed + 2));
+        }
+        return dir;
+    }
+
+    private static SafeTensors.Tensor scaled(SafeTensors.Tensor t, float gain) {
+        float[] v = t.values().clone();
+        for (int i = 0; i < v.length; i++) v[i] *= gain;
+        return new SafeTensors.Tensor(t.name(), t.dtype(), t.shape(), v);
+    }
+
+    private static void writeText(Path file, String text) throws IOException {
+        AtomicFiles.write(file, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 }
