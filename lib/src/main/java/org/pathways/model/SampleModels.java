@@ -96,9 +96,10 @@ public final class SampleModels {
      * The VAE posterior's shape: a trained VAE's is nearly deterministic and its scaled latents have about unit
      * variance (SD chose 0.18215 for that); random weights give a mean near 0 and a log-variance near 0, so the
      * posterior sample would be the noise alone. The quant_conv's mean rows are scaled by this gain and its
-     * log-variance bias set to {@link #VAE_LOGVAR}, so the noised latents still carry the image.
+     * log-variance bias set to {@link #VAE_LOGVAR} (std e^-5), so the scaled latents are of a few units and the
+     * noised ones still carry the image (a node of the sky then attends mostly to the sky).
      */
-    static final float VAE_MEAN_GAIN = 300f;
+    static final float VAE_MEAN_GAIN = 3000f;
     static final float VAE_LOGVAR = -10f;
 
     /**

@@ -58,6 +58,26 @@ class SampleStableDiffusionTest {
         }
     }
 
+    @Test
+    void theLatentsCarryTheImage() throws Exception {
+        Path pipeline = SampleModels.tinyStableDiffusion(dir.resolve("sd-tiny"), 0);
+        BufferedImage landscape = SampleScene.landscape(64, 64, 6, 1).image(); // sky above, ground below
+        var settings = StableDiffusionBackbone.Settings.paper(pipeline).withBuffer(0, 0);
+        try (StableDiffusionBackbone sd = new StableDiffusionBackbone(settings); VaryingBackbone.Passes passes = sd.open(landscape, 0)) {
+            Graph finest = passes.first().layers().get(0);
+            double[][] attention = finest.headMean();
+            int h = finest.height();
+            int w = finest.width();
+            int skyNode = h / 4 * w + w / 2;
+            // rows clear of the horizon and of the borders (zero padding alone makes border rows alike)
+            double toSky = 0;
+            double toGround = 0;
+            for (int row = 1; row < h * 2 / 5; row++) for (int col = 0; col < w; col++) toSky += attention[skyNode][row * w + col];
+            for (int row = h * 7 / 10; row < h - 1; row++) for (int col = 0; col < w; col++) toGround += attention[skyNode][row * w + col];
+            assertTrue(toSky > 3 * toGround, "a sky node attends to the sky: " + toSky + ", to the ground: " + toGround);
+        }
+    }
+
     private static double meanRowMax(Graph g) {
         double sum = 0;
         double[][] head = g.head(0);
