@@ -192,7 +192,8 @@ public final class PerImage {
     }
 
     /** What the spectral part produced (shared by {@code segment} and {@code spectral}). */
-    public record Features(List<Graph> graphs, String schedule, SpectralEngine.Result run, Reorthogonalisation.Result reorth) {}
+    /** @param graphSets for graphs that vary (sd14): the buffer's fresh model runs and reused sets; null for fixed graphs */
+    public record Features(List<Graph> graphs, String schedule, SpectralEngine.Result run, Reorthogonalisation.Result reorth, GraphBuffer.Counts graphSets) {}
 
     /** Everything a segmentation produced, with the backbone's output it came from. */
     public record Outcome(Backbone.Graphs input, Features features, KMeansSweep.Result sweep, int[] regions, Map<String, Double> seconds) {
@@ -246,7 +247,7 @@ public final class PerImage {
             FeatureMap features = featureMap(manager, objective, options, start);
             SpectralEngine.Result run = SpectralEngine.run(manager, objective, features, options.engine(backbone), listener);
             Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
-            return new Features(graphs, options.schedule().name(), run, reorth);
+            return new Features(graphs, options.schedule().name(), run, reorth, null);
         }
     }
 
@@ -344,7 +345,7 @@ public final class PerImage {
             FeatureMap map = featureMap(manager, spec.channels(), spec.featureHeight(), spec.featureWidth(), options, null);
             SpectralEngine.Result run = SpectralEngine.run(manager, source, map, options.withReuseWindowPass(false).engine(input.backbone()), listener);
             Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
-            features = new Features(first, options.schedule().name(), run, reorth);
+            features = new Features(first, options.schedule().name(), run, reorth, source.counts());
         }
         seconds.put("optimise", since(t1)); // includes the fresh UNet runs
         return cluster(input, features, options, seconds);
@@ -455,6 +456,10 @@ public final class PerImage {
         s.addProperty("computedPasses", run.computedPasses());
         s.addProperty("accumulation", options.accumulation());
         s.addProperty("reuseWindowPass", run.computedPasses() == run.updates()); // as run: off for graphs that vary (sd14)
+        if (features.graphSets() != null) { // sd14: how many passes ran the UNet, how many reused a stored set (App. B.2)
+            s.addProperty("freshGraphSets", features.graphSets().fresh());
+            s.addProperty("reusedGraphSets", features.graphSets().reused());
+        }
         s.addProperty("graphTopK", options.graphTopK());
         s.addProperty("optimiserUpdates", run.updates());
         s.addProperty("learningRate", options.learningRate());

@@ -40,6 +40,10 @@ class StableDiffusionCommandTest {
         assertEquals(41, s.get("computedPasses").getAsInt(), "every pass computed");
         assertFalse(s.get("reuseWindowPass").getAsBoolean());
         assertEquals(2, s.get("optimiserUpdates").getAsInt());
+        int fresh = s.get("freshGraphSets").getAsInt();
+        int reused = s.get("reusedGraphSets").getAsInt();
+        assertEquals(41, fresh + reused, "every pass drew a set: fresh " + fresh + ", reused " + reused);
+        assertTrue(fresh >= 5 && reused > 0, "the buffer fills (5 sets) and then reuses: fresh " + fresh + ", reused " + reused);
         assertEquals(40, ImageIO.read(dir.resolve("a/scene/regions.png").toFile()).getHeight());
 
         assertEquals(0, CliTest.run(concat(common, "--out", dir.resolve("b").toString())).code());
@@ -47,6 +51,7 @@ class StableDiffusionCommandTest {
         assertEquals(0, CliTest.run(concat(common, "--sd-buffer", "0", "--out", dir.resolve("c").toString())).code());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("a/scene/features.npy")), Files.readAllBytes(dir.resolve("c/scene/features.npy"))),
                 "no buffer: a fresh UNet run every pass, other graphs");
+        assertEquals(0, summary(dir.resolve("c/scene")).get("reusedGraphSets").getAsInt(), "no buffer, no reuse");
         CliTest.Run coarse = CliTest.run(concat(common, "--sd-layers", "<=8", "--out", dir.resolve("d").toString()));
         assertEquals(0, coarse.code(), coarse.err());
         assertEquals(1, summary(dir.resolve("d/scene")).getAsJsonArray("graphs").size());
