@@ -41,14 +41,7 @@ LEFTIMG8BIT_MD5=0a6e97e94b616a514066c9e2adb0c97f
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TOOL=fetch-cityscapes
-delete_archive=0
-for arg in "$@"; do
-  case "$arg" in
-    -h|--help) usage; exit 0 ;;
-    --delete-archive) delete_archive=1 ;;
-    *) echo "fetch-cityscapes: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+parse_arguments "$@"
 
 SITE="${PATHWAYS_CITYSCAPES_URL:-$OFFICIAL_URL}"
 SITE="${SITE%/}"

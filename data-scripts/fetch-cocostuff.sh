@@ -37,14 +37,7 @@ LIST=Coco164kFull_Stuff_Coarse_7.txt
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TOOL=fetch-cocostuff
-delete_archive=0
-for arg in "$@"; do
-  case "$arg" in
-    -h|--help) usage; exit 0 ;;
-    --delete-archive) delete_archive=1 ;;
-    *) echo "fetch-cocostuff: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+parse_arguments "$@"
 
 # The URL of an archive: its source, or the mirror folder's file of that name.
 url_of() {

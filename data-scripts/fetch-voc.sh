@@ -26,14 +26,7 @@ MEMBER=VOCdevkit/VOC2012
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TOOL=fetch-voc
-delete_archive=0
-for arg in "$@"; do
-  case "$arg" in
-    -h|--help) usage; exit 0 ;;
-    --delete-archive) delete_archive=1 ;;
-    *) echo "fetch-voc: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+parse_arguments "$@"
 
 URL="${PATHWAYS_VOC_URL:-$OFFICIAL_URL}"
 MD5="${PATHWAYS_VOC_MD5:-$OFFICIAL_MD5}"

@@ -5,6 +5,18 @@
 # The header comment of the calling script, without its first line (#!) and the leading "# ".
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 say() { echo "$TOOL: $*"; }
+
+# The data scripts' one option: -h/--help, --delete-archive (sets delete_archive=1); anything else is refused (exit 2).
+parse_arguments() {
+  delete_archive=0
+  for arg in "$@"; do
+    case "$arg" in
+      -h|--help) usage; exit 0 ;;
+      --delete-archive) delete_archive=1 ;;
+      *) echo "$TOOL: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
+    esac
+  done
+}
 fail() { echo "$TOOL: $*" >&2; exit 1; }
 
 # The sha256 recorded in $LOCK for a file name, or nothing.

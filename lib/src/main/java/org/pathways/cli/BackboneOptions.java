@@ -60,6 +60,14 @@ final class BackboneOptions {
     @Option(names = "--sd-layers", defaultValue = "all", description = "sd14: which self-attention layers become graphs, by grid side: all, or e.g. <=32 (default: ${DEFAULT-VALUE}).")
     String sdLayers;
 
+    /** Loads the backbone once and describes it, so that an unknown backbone or a bad checkpoint fails before a run folder is made. */
+    String checkedDescription() {
+        try (Backbone b = create(0)) {
+            if (b instanceof VitBackbone vit) vit.tower();
+            return b.describe();
+        }
+    }
+
     Backbone create(int graphTopK) {
         if (name().equals(StableDiffusionBackbone.NAME)) {
             if (graphTopK > 0) throw new org.pathways.common.InvalidInputException("--graph-top-k is not available for sd14 yet; --sd-layers <=32 leaves out the large layers");

@@ -316,11 +316,7 @@ final class RunCommand implements Runnable {
             DatasetTraining.Settings settings = training.settings(pathway);
             LabelledImages set = data.open(false);
             List<String> ids = data.ids(set);
-            String description;
-            try (Backbone b = source.create(0)) { // an unknown backbone or a bad checkpoint fails before the run folder is made
-                if (b instanceof VitBackbone vit) vit.tower();
-                description = b.describe();
-            }
+            String description = source.checkedDescription();
             Path dir = out != null ? out : Path.of("results", set.name() + "-dataset-" + pathway.word(), source.name());
             JsonObject extra = new JsonObject();
             extra.addProperty("modelConfig", source.modelConfig == null ? "preset" : source.modelConfig.toAbsolutePath().toString());

@@ -13,7 +13,6 @@ import org.pathways.data.LabelledImages;
 import org.pathways.data.NdData;
 import org.pathways.data.Npy;
 import org.pathways.eval.FeatureClustering;
-import org.pathways.model.Backbone;
 import org.pathways.model.Backbones;
 import org.pathways.model.VitBackbone;
 import org.pathways.pipeline.DatasetTraining;
@@ -97,11 +96,7 @@ final class SemanticCommand implements Callable<Integer> {
 
     /** Trains one pathway's features under OUT/train-<qk|vv> (resuming a run already there). */
     private SemanticRun.Entry train(LabelledImages set, List<String> ids, DatasetTraining.Pathway pathway, Path dir) throws IOException {
-        String description;
-        try (Backbone b = source.create(0)) {
-            if (b instanceof VitBackbone vit) vit.tower();
-            description = b.describe();
-        }
+        String description = source.checkedDescription();
         JsonObject extra = new JsonObject();
         extra.addProperty("backbone", source.name());
         DatasetTraining.Result r = DatasetTraining.run(set, ids, () -> source.create(0), description, training.settings(pathway),

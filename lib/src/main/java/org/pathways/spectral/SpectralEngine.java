@@ -91,11 +91,11 @@ public final class SpectralEngine {
     public static Result run(NDManager manager, SpectralObjective objective, FeatureMap features, Config config, Listener listener) {
         if (!config.reuseWindowPass()) return run(manager, constant(objective), features, config, listener);
         long start = System.nanoTime();
-        NDList parameters = features.parameters();
-        Optimiser optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);
-        List<NDArray> accumulated = new ArrayList<>();
-        for (NDArray p : parameters) accumulated.add(p.zerosLike());
-        NDArray[] attach = longLived(parameters, optimiser, accumulated);
+        State state = new State(features, config);
+        NDList parameters = state.parameters;
+        Optimiser optimiser = state.optimiser;
+        List<NDArray> accumulated = state.accumulated;
+        NDArray[] attach = state.attach;
 
         int updates = config.updates();
         double[] lossPerUpdate = new double[updates];
@@ -131,14 +131,25 @@ public final class SpectralEngine {
     }
 
     /**
-     * What every step's scope must keep alive besides the objective's arrays (attached on their own, once: an array
-     * temp-attached twice to one scope would be freed with it): the parameters, the optimiser's state, the gradients.
+     * The optimisation's state: the parameters, the optimiser, the accumulated gradients, and what every step's scope
+     * must keep alive besides the objective's arrays (attached on their own, once: an array temp-attached twice to one
+     * scope would be freed with it).
      */
-    private static NDArray[] longLived(NDList parameters, Optimiser optimiser, List<NDArray> accumulated) {
-        List<NDArray> longLived = new ArrayList<>(parameters);
-        longLived.addAll(optimiser.state());
-        longLived.addAll(accumulated);
-        return longLived.toArray(new NDArray[0]);
+    private static final class State {
+        final NDList parameters;
+        final Optimiser optimiser;
+        final List<NDArray> accumulated = new ArrayList<>();
+        final NDArray[] attach;
+
+        State(FeatureMap features, Config config) {
+            parameters = features.parameters();
+            optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);
+            for (NDArray p : parameters) accumulated.add(p.zerosLike());
+            List<NDArray> longLived = new ArrayList<>(parameters);
+            longLived.addAll(optimiser.state());
+            longLived.addAll(accumulated);
+            attach = longLived.toArray(new NDArray[0]);
+        }
     }
 
     /** The softmaxed features of the final parameters and the loss there; frees the optimiser's arrays. */
@@ -168,11 +179,11 @@ public final class SpectralEngine {
     public static Result run(NDManager manager, GraphSource source, FeatureMap features, Config config, Listener listener) {
         if (config.reuseWindowPass()) throw new IllegalArgumentException("graphs that change between passes need every pass computed (reuseWindowPass off)");
         long start = System.nanoTime();
-        NDList parameters = features.parameters();
-        Optimiser optimiser = Optimiser.create(config.optimiser(), config.learningRate(), parameters);
-        List<NDArray> accumulated = new ArrayList<>();
-        for (NDArray p : parameters) accumulated.add(p.zerosLike());
-        NDArray[] attach = longLived(parameters, optimiser, accumulated);
+        State state = new State(features, config);
+        NDList parameters = state.parameters;
+        Optimiser optimiser = state.optimiser;
+        List<NDArray> accumulated = state.accumulated;
+        NDArray[] attach = state.attach;
 
         double[] lossPerUpdate = new double[config.updates()];
         int computed = 0;
