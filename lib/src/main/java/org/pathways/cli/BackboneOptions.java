@@ -57,8 +57,11 @@ final class BackboneOptions {
     @Option(names = "--sd-reuse", defaultValue = "0.75", description = "sd14: probability that a pass reuses a stored set once the buffer is full (App. B.2: 0.75; Sec. 4.1: 0.9) (default: ${DEFAULT-VALUE}).")
     double sdReuse;
 
-    @Option(names = "--sd-layers", defaultValue = "all", description = "sd14: which self-attention layers become graphs, by grid side: all, or e.g. <=32 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sd-layers", defaultValue = "all", description = "sd14: which self-attention layers become graphs: all, by grid side (e.g. <=32), or the last N in the UNet's order (last:10 is the authors' buffer) (default: ${DEFAULT-VALUE}).")
     String sdLayers;
+
+    @Option(names = "--sd-buffer-dtype", defaultValue = "float16", description = "sd14: how the buffer stores its graph sets: float16 (half the memory; a float32 buffer of five full sets passes 16 GB) or float32; the optimisation computes in float32 either way (default: ${DEFAULT-VALUE}).")
+    String sdBufferDtype;
 
     /** Loads the backbone once and describes it, so that an unknown backbone or a bad checkpoint fails before a run folder is made. */
     String checkedDescription() {
@@ -70,10 +73,10 @@ final class BackboneOptions {
 
     Backbone create(int graphTopK) {
         if (name().equals(StableDiffusionBackbone.NAME)) {
-            if (graphTopK > 0) throw new org.pathways.common.InvalidInputException("--graph-top-k is not available for sd14 yet; --sd-layers <=32 leaves out the large layers");
             StableDiffusionBackbone.LayerFilter layers = StableDiffusionBackbone.LayerFilter.parse(sdLayers);
             Path pipeline = weights != null ? weights : StableDiffusionBackbone.defaultPipeline();
-            return new StableDiffusionBackbone(StableDiffusionBackbone.Settings.paper(pipeline).withBuffer(sdBuffer, sdReuse).withLayers(layers));
+            return new StableDiffusionBackbone(StableDiffusionBackbone.Settings.paper(pipeline).withBuffer(sdBuffer, sdReuse)
+                    .withBufferStorage(sdBufferDtype).withLayers(layers)); // --graph-top-k: PerImage sparsifies each pass's set
         }
         Backbone b = Backbones.create(name(), weights, resizeMode(resize), positionMode(positions), modelConfig);
         return b instanceof VitBackbone vit && graphTopK > 0 ? vit.withGraphTopK(graphTopK) : b;

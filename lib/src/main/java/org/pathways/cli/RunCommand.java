@@ -105,6 +105,7 @@ final class RunCommand implements Runnable {
             c.addProperty("sdBuffer", source.sdBuffer);
             c.addProperty("sdReuse", source.sdReuse);
             c.addProperty("sdLayers", source.sdLayers);
+            c.addProperty("sdBufferDtype", source.sdBufferDtype);
         }
         return c;
     }

@@ -186,9 +186,16 @@ final class DiffusersBlocks {
         taps.offer(tap + ".k", k);
         taps.offer(tap + ".v", v);
         Shape s = q.getShape();
-        NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).mul(Math.pow(s.get(3), -0.5)).softmax(-1);
-        taps.offer(tap + ".probs", probs);
+        // The S x S_kv arrays are freed as soon as they are used (not at the end of the pass): SD 1.4's 64 x 64 layers
+        // make three of 0.5 GB each per layer, and a pass would otherwise hold them all (inference only, no autograd).
+        NDArray logits = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray scaled = logits.mul(Math.pow(s.get(3), -0.5));
+        logits.close();
+        NDArray probs = scaled.softmax(-1);
+        scaled.close();
+        boolean kept = taps.offer(tap + ".probs", probs);
         NDArray merged = probs.matMul(v).transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+        if (!kept) probs.close();
         NDArray out = Layers.linear(w, merged, name + ".to_out.0");
         taps.offer(tap + ".out", out);
         return out;

@@ -172,11 +172,29 @@ public final class SafeTensors {
         }
         byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (headerBytes.length + 7) / 8 * 8;
-        ByteBuffer out = ByteBuffer.allocate((int) (8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
-        out.putLong(padded);
-        out.put(headerBytes);
-        for (int i = headerBytes.length; i < padded; i++) out.put((byte) ' ');
-        for (Tensor t : tensors.values()) for (float v : t.values()) out.putFloat(v);
-        org.pathways.common.AtomicFiles.write(file, tmp -> Files.write(tmp, out.array()));
+        // streamed tensor by tensor: a full-size checkpoint (SD 1.4's UNet, 3.4 GB) does not fit one Java array
+        org.pathways.common.AtomicFiles.write(file, tmp -> {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+                head.putLong(padded);
+                head.put(headerBytes);
+                while (head.hasRemaining()) head.put((byte) ' ');
+                writeFully(channel, head.flip());
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor t : tensors.values()) {
+                    for (float v : t.values()) {
+                        if (!chunk.hasRemaining()) writeFully(channel, chunk.flip());
+                        chunk.putFloat(v);
+                    }
+                }
+                writeFully(channel, chunk.flip());
+            }
+        });
+    }
+
+    private static void writeFully(java.nio.channels.FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) channel.write(buffer);
+        buffer.clear();
     }
 }

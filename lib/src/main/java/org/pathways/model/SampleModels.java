@@ -78,6 +78,22 @@ public final class SampleModels {
              "model_type": "clip_text_model", "num_attention_heads": 2, "num_hidden_layers": 2, "pad_token_id": 999, "vocab_size": 1000}
             """;
 
+    /** CompVis/stable-diffusion-v1-4's vae/config.json (norm groups and scaling factor at diffusers' defaults, 32 and 0.18215). */
+    static final String SD14_VAE_JSON = """
+            {"_class_name": "AutoencoderKL", "_diffusers_version": "0.2.2", "act_fn": "silu", "block_out_channels": [128, 256, 512, 512],
+             "down_block_types": ["DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"],
+             "in_channels": 3, "latent_channels": 4, "layers_per_block": 2, "out_channels": 3, "sample_size": 512,
+             "up_block_types": ["UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"]}
+            """;
+
+    /** CompVis/stable-diffusion-v1-4's text_encoder/config.json: CLIP ViT-L/14's text tower. */
+    static final String SD14_TEXT_JSON = """
+            {"architectures": ["CLIPTextModel"], "attention_dropout": 0.0, "bos_token_id": 0, "dropout": 0.0, "eos_token_id": 2,
+             "hidden_act": "quick_gelu", "hidden_size": 768, "initializer_factor": 1.0, "initializer_range": 0.02,
+             "intermediate_size": 3072, "layer_norm_eps": 1e-05, "max_position_embeddings": 77, "model_type": "clip_text_model",
+             "num_attention_heads": 12, "num_hidden_layers": 12, "pad_token_id": 1, "projection_dim": 768, "vocab_size": 49408}
+            """;
+
     /** CompVis/stable-diffusion-v1-4's scheduler_config.json (PNDM, scaled_linear 0.00085..0.012 over 1000 steps). */
     static final String SD14_SCHEDULER_JSON = """
             {"_class_name": "PNDMScheduler", "beta_end": 0.012, "beta_schedule": "scaled_linear", "beta_start": 0.00085,
@@ -110,9 +126,22 @@ public final class SampleModels {
      * are kept; every file is written atomically. Returns {@code dir}, the folder to pass as sd14's weights.
      */
     public static Path tinyStableDiffusion(Path dir, long seed) throws IOException {
-        writeText(dir.resolve("unet/config.json"), TINY_UNET_JSON);
-        writeText(dir.resolve("vae/config.json"), TINY_VAE_JSON);
-        writeText(dir.resolve("text_encoder/config.json"), TINY_TEXT_JSON);
+        return stableDiffusion(dir, seed, TINY_UNET_JSON, TINY_VAE_JSON, TINY_TEXT_JSON);
+    }
+
+    /**
+     * As {@link #tinyStableDiffusion}, at SD 1.4's full size (the configs of CompVis/stable-diffusion-v1-4: a 859.5 M
+     * parameter UNet, 512 x 512 input, CLIP ViT-L/14's text tower), random weights: the memory and speed of a real
+     * sd14 run without the download (about 4.3 GB of float32 files; {@code bench --part sd} writes it once).
+     */
+    public static Path fullSizeStableDiffusion(Path dir, long seed) throws IOException {
+        return stableDiffusion(dir, seed, Unet.Config.SD14_JSON, SD14_VAE_JSON, SD14_TEXT_JSON);
+    }
+
+    private static Path stableDiffusion(Path dir, long seed, String unetJson, String vaeJson, String textJson) throws IOException {
+        writeText(dir.resolve("unet/config.json"), unetJson);
+        writeText(dir.resolve("vae/config.json"), vaeJson);
+        writeText(dir.resolve("text_encoder/config.json"), textJson);
         writeText(dir.resolve("scheduler/scheduler_config.json"), SD14_SCHEDULER_JSON);
 
         Path unetWeights = dir.resolve("unet/diffusion_pytorch_model.safetensors");

@@ -2,6 +2,7 @@ package org.pathways.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -32,7 +33,8 @@ import org.pathways.data.Images;
  * heads, at that layer's grid (64 x 64 for SD 1.4 at 512), whatever the layer filter keeps.
  *
  * <p>Memory: a pass's graphs are dense (heads x N x N floats each): SD 1.4 at 512 has five 64 x 64 layers of 8 heads,
- * about 2.7 GB per set, and the buffer keeps {@link Settings#bufferSize} sets; {@code --sd-layers <=32} drops them.
+ * about 2.9 GB per set in float32, and the buffer keeps {@link Settings#bufferSize} sets, in float16 by default
+ * ({@link Settings#bufferStorage}: 1.4 GB a set); {@code --sd-layers <=32} drops the large layers.
  */
 public final class StableDiffusionBackbone implements VaryingBackbone {
 
@@ -40,15 +42,17 @@ public final class StableDiffusionBackbone implements VaryingBackbone {
     public static final String NAME = "sd14";
 
     /**
-     * @param pipeline    a diffusers pipeline folder: unet/, vae/, text_encoder/ (config.json + safetensors) and
-     *                    scheduler/scheduler_config.json, as data-scripts/fetch-weights.sh sd14 lays it out
-     * @param minTimestep smallest timestep drawn (the paper: 0)
-     * @param maxTimestep largest timestep drawn (the paper: 250)
-     * @param bufferSize  graph sets kept for reuse (App. B.2: 5; the authors' script: 7)
-     * @param bufferReuse probability of reusing a stored set once the buffer is full (App. B.2: 0.75; Sec. 4.1: 0.9)
-     * @param layers      which attn1 layers become graphs, by grid side
+     * @param pipeline      a diffusers pipeline folder: unet/, vae/, text_encoder/ (config.json + safetensors) and
+     *                      scheduler/scheduler_config.json, as data-scripts/fetch-weights.sh sd14 lays it out
+     * @param minTimestep   smallest timestep drawn (the paper: 0)
+     * @param maxTimestep   largest timestep drawn (the paper: 250)
+     * @param bufferSize    graph sets kept for reuse (App. B.2: 5; the authors' script: 7)
+     * @param bufferReuse   probability of reusing a stored set once the buffer is full (App. B.2: 0.75; Sec. 4.1: 0.9)
+     * @param bufferStorage how stored sets keep their graphs: float16 (default: a full buffer of float32 sets passes
+     *                      16 GB, see the README) or float32
+     * @param layers        which attn1 layers become graphs, by grid side or the last n
      */
-    public record Settings(Path pipeline, int minTimestep, int maxTimestep, int bufferSize, double bufferReuse, LayerFilter layers) {
+    public record Settings(Path pipeline, int minTimestep, int maxTimestep, int bufferSize, double bufferReuse, DataType bufferStorage, LayerFilter layers) {
         public static final int PAPER_MAX_TIMESTEP = 250;
         public static final int PAPER_BUFFER = 5;
         public static final double PAPER_REUSE = 0.75;
@@ -57,41 +61,58 @@ public final class StableDiffusionBackbone implements VaryingBackbone {
             if (minTimestep < 0 || maxTimestep < minTimestep) throw new InvalidInputException("SD timesteps: need 0 <= min <= max, got " + minTimestep + ".." + maxTimestep);
             if (bufferSize < 0) throw new InvalidInputException("--sd-buffer must be >= 0, got " + bufferSize);
             if (!(bufferReuse >= 0 && bufferReuse <= 1)) throw new InvalidInputException("--sd-reuse must be in [0, 1], got " + bufferReuse);
+            if (bufferStorage != DataType.FLOAT16 && bufferStorage != DataType.FLOAT32) throw new InvalidInputException("--sd-buffer-dtype must be float16 or float32, got " + bufferStorage);
         }
 
-        /** The paper's App. B.2 on a pipeline folder: t in [0, 250], buffer 5, reuse 3/4, every layer. */
+        /** The paper's App. B.2 on a pipeline folder: t in [0, 250], buffer 5 (stored in float16), reuse 3/4, every layer. */
         public static Settings paper(Path pipeline) {
-            return new Settings(pipeline, 0, PAPER_MAX_TIMESTEP, PAPER_BUFFER, PAPER_REUSE, LayerFilter.ALL);
+            return new Settings(pipeline, 0, PAPER_MAX_TIMESTEP, PAPER_BUFFER, PAPER_REUSE, DataType.FLOAT16, LayerFilter.ALL);
         }
 
         public Settings withBuffer(int size, double reuse) {
-            return new Settings(pipeline, minTimestep, maxTimestep, size, reuse, layers);
+            return new Settings(pipeline, minTimestep, maxTimestep, size, reuse, bufferStorage, layers);
+        }
+
+        /** {@code float16} or {@code float32}, as the command line writes it. */
+        public Settings withBufferStorage(String dtype) {
+            DataType type = switch (dtype) {
+                case "float16" -> DataType.FLOAT16;
+                case "float32" -> DataType.FLOAT32;
+                default -> throw new InvalidInputException("--sd-buffer-dtype '" + dtype + "': expected float16 or float32");
+            };
+            return new Settings(pipeline, minTimestep, maxTimestep, bufferSize, bufferReuse, type, layers);
         }
 
         public Settings withLayers(LayerFilter filter) {
-            return new Settings(pipeline, minTimestep, maxTimestep, bufferSize, bufferReuse, filter);
+            return new Settings(pipeline, minTimestep, maxTimestep, bufferSize, bufferReuse, bufferStorage, filter);
         }
     }
 
     /**
-     * Which layers to keep by their grid's side (the larger of height and width): {@code all}, or a comparison such
-     * as {@code <=32}, {@code <64}, {@code >=16}, {@code =32}.
+     * Which attn1 layers become graphs: {@code all}; a comparison on the grid's side (the larger of height and width)
+     * such as {@code <=32}, {@code <64}, {@code >=16}, {@code =32}; or {@code last:N}, the last N in the UNet's order
+     * (the authors' buffer keeps the last 10 of SD 1.4's 16: the mid block's and the up blocks').
      */
     public record LayerFilter(String operator, int side) {
         public static final LayerFilter ALL = new LayerFilter("all", 0);
+        /** The authors' choice (single_img/model/diffusion_extractor.py keeps the last 10 self-attention layers). */
+        public static final LayerFilter AUTHORS = new LayerFilter("last:", 10);
 
         public static LayerFilter parse(String text) {
             String t = text.strip();
             if (t.equals("all")) return ALL;
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(<=|>=|<|>|=)(\\d+)").matcher(t);
-            if (!m.matches()) throw new InvalidInputException("--sd-layers '" + text + "': expected all or a grid-side comparison such as <=32");
-            return new LayerFilter(m.group(1), Integer.parseInt(m.group(2)));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(<=|>=|<|>|=|last:)(\\d+)").matcher(t);
+            if (!m.matches()) throw new InvalidInputException("--sd-layers '" + text + "': expected all, a grid-side comparison such as <=32, or last:N such as last:10");
+            int n = Integer.parseInt(m.group(2));
+            if (m.group(1).equals("last:") && n < 1) throw new InvalidInputException("--sd-layers '" + text + "': last:N needs N >= 1");
+            return new LayerFilter(m.group(1), n);
         }
 
+        /** Whether a layer on this grid passes the side comparison ({@code last:N} is applied to the whole list). */
         public boolean keeps(int height, int width) {
             int s = Math.max(height, width);
             return switch (operator) {
-                case "all" -> true;
+                case "all", "last:" -> true;
                 case "<=" -> s <= side;
                 case ">=" -> s >= side;
                 case "<" -> s < side;
@@ -168,7 +189,7 @@ public final class StableDiffusionBackbone implements VaryingBackbone {
     public String describe() {
         return NAME + ": UNet self-attention (attn1) graphs, layers " + settings.layers() + ", image " + imageSize + "x" + imageSize
                 + ", fresh noise at t in [" + settings.minTimestep() + ", " + settings.maxTimestep() + "] every pass, empty prompt, buffer "
-                + settings.bufferSize() + " reused with p " + settings.bufferReuse() + ", weights " + settings.pipeline();
+                + settings.bufferSize() + " (" + settings.bufferStorage().name().toLowerCase(java.util.Locale.ROOT) + ") reused with p " + settings.bufferReuse() + ", weights " + settings.pipeline();
     }
 
     @Override
@@ -179,6 +200,11 @@ public final class StableDiffusionBackbone implements VaryingBackbone {
     @Override
     public double bufferReuse() {
         return settings.bufferReuse();
+    }
+
+    @Override
+    public DataType bufferStorage() {
+        return settings.bufferStorage();
     }
 
     /** Loads the UNet, the VAE encoder and the schedule, and embeds the empty prompt once (the text encoder is then freed). */
@@ -295,8 +321,10 @@ public final class StableDiffusionBackbone implements VaryingBackbone {
                     long s = probs.getShape().get(2);
                     int[] grid = grid(s, lh, lw);
                     String name = tap.substring(0, tap.length() - ".probs".length());
+                    // last:N decides only once every layer has run: keep the last N seen so far (no more memory than N layers)
                     if (settings.layers().keeps(grid[0], grid[1])) {
                         graphs.add(Graph.ofFloats(name, (int) probs.getShape().get(1), grid[0], grid[1], probs.toFloatArray()));
+                        if (settings.layers().operator().equals("last:") && graphs.size() > settings.layers().side()) graphs.remove(0);
                     }
                     if (name.equals(last)) mean[0] = Graph.ofFloats(name + ".head_mean", 1, grid[0], grid[1], probs.mean(new int[] {1}).toFloatArray());
                 });

@@ -33,7 +33,8 @@ public final class Taps {
     /**
      * Hands every tap matching {@code pattern} to {@code consumer} the moment the model offers it, instead of keeping
      * it: the tensor is freed with the model's stage, so a caller that turns each layer into Java data as it comes
-     * holds one layer at a time, not all of them until the pass ends.
+     * holds one layer at a time, not all of them until the pass ends. The consumer must not keep the tensor: the
+     * model may free it right after the consumer returns.
      */
     public Taps consume(String pattern, java.util.function.BiConsumer<String, NDArray> consumer) {
         consumed.add(compile(pattern));
@@ -69,18 +70,24 @@ public final class Taps {
         return false;
     }
 
-    /** Offers a tensor; if asked for, it is kept and, at {@link #keepAll()}, moved to the caller's manager. */
-    public void offer(String name, NDArray value) {
+    /**
+     * Offers a tensor; if asked for, it is kept and, at {@link #keepAll()}, moved to the caller's manager. Returns
+     * whether it was kept: when not (nobody asked, or a consumer took what it needed), the model may free it once it
+     * has used it itself. Consumers must therefore copy what they need, never keep the tensor.
+     */
+    public boolean offer(String name, NDArray value) {
         for (int i = 0; i < consumed.size(); i++) {
             if (consumed.get(i).matcher(name).matches()) {
                 consumers.get(i).accept(name, value);
-                return;
+                return false;
             }
         }
         if (wants(name)) {
             value.setName(name);
             captured.put(name, value);
+            return true;
         }
+        return false;
     }
 
     /** Called by the model at the end of its forward pass, before its own scope closes. */

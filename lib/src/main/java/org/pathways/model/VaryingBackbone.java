@@ -1,5 +1,6 @@
 package org.pathways.model;
 
+import ai.djl.ndarray.types.DataType;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.pathways.affinity.Graph;
@@ -31,4 +32,7 @@ public interface VaryingBackbone extends Backbone {
 
     /** Probability that a pass reuses a stored set once the buffer is full. */
     double bufferReuse();
+
+    /** How stored sets keep their dense graphs (FLOAT16 or FLOAT32); the optimisation computes in float32 either way. */
+    DataType bufferStorage();
 }

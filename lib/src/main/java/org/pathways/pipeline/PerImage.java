@@ -338,7 +338,7 @@ public final class PerImage {
         Graph finest = first.get(0);
         for (Graph g : first) if (g.nodes() > finest.nodes()) finest = g;
         SpectralObjective.Spec spec = options.objective(finest.height(), finest.width());
-        GraphBuffer.Config buffer = new GraphBuffer.Config(backbone.bufferSize(), backbone.bufferReuse(), options.seed());
+        GraphBuffer.Config buffer = new GraphBuffer.Config(backbone.bufferSize(), backbone.bufferReuse(), options.seed(), backbone.bufferStorage());
         Features features;
         try (NDManager manager = NDManager.newBaseManager();
              GraphBuffer source = new GraphBuffer(manager, first, () -> sparsified(passes.next(), options.graphTopK()), spec, buffer)) {

@@ -1,6 +1,7 @@
 package org.pathways.spectral;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -23,8 +24,10 @@ public final class GraphBuffer implements GraphSource {
      * @param size  sets kept (the paper: 5; the authors' launch script: 7); 0 turns the buffer off (every pass fresh)
      * @param reuse probability that a pass reuses a stored set once the buffer is full (App. B.2: 3/4; Sec. 4.1: 0.9)
      * @param seed  seeds the reuse draws and the choice of set
+     * @param storage how stored sets keep their dense graphs: FLOAT16 halves the buffer (SD 1.4 at 512: 1.4 GB a set
+     *                instead of 2.9), every pass widening one graph at a time to the compute type; FLOAT32 as computed
      */
-    public record Config(int size, double reuse, long seed) {
+    public record Config(int size, double reuse, long seed, DataType storage) {
         /** The paper's App. B.2: five sets, reuse with probability 3/4. */
         public static final int PAPER_SIZE = 5;
         public static final double PAPER_REUSE = 0.75;
@@ -32,6 +35,12 @@ public final class GraphBuffer implements GraphSource {
         public Config {
             if (size < 0) throw new InvalidInputException("--sd-buffer must be >= 0, got " + size);
             if (!(reuse >= 0 && reuse <= 1)) throw new InvalidInputException("--sd-reuse must be in [0, 1], got " + reuse);
+            if (storage != DataType.FLOAT16 && storage != DataType.FLOAT32) throw new InvalidInputException("buffer storage must be float16 or float32, got " + storage);
+        }
+
+        /** Sets stored as computed (float32). */
+        public Config(int size, double reuse, long seed) {
+            this(size, reuse, seed, DataType.FLOAT32);
         }
     }
 
@@ -85,13 +94,15 @@ public final class GraphBuffer implements GraphSource {
     /** A fresh set's objective, stored (evicting the oldest) or, with the buffer off, kept for this pass only. */
     private SpectralObjective admit(List<Graph> graphs) {
         freshCount++;
-        SpectralObjective objective = new SpectralObjective(manager, graphs, spec);
         if (config.size() == 0) {
+            SpectralObjective objective = new SpectralObjective(manager, graphs, spec); // kept for one pass: as computed
             unstored = objective;
             return objective;
         }
-        // asked for only once the previous pass is over, so the oldest set can be freed now
+        // asked for only once the previous pass is over, so the oldest set is freed before the new one is built: the
+        // buffer never holds size + 1 sets
         if (stored.size() == config.size()) stored.removeFirst().close();
+        SpectralObjective objective = new SpectralObjective(manager, graphs, spec, config.storage());
         stored.addLast(objective);
         return objective;
     }

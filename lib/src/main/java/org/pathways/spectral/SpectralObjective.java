@@ -1,6 +1,7 @@
 package org.pathways.spectral;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -29,8 +30,11 @@ import org.pathways.common.InvalidInputException;
 @AutogradCode
 public final class SpectralObjective implements AutoCloseable {
 
-    /** All graphs that share one grid, their symmetric parts stacked. */
-    private record Level(int height, int width, int headCount, int layerCount, NDArray stack, NDArray layerWeight, NDArray padding) {}
+    /**
+     * All graphs that share one grid, their symmetric parts stacked: one (G*N, N) block in the compute type, or, when
+     * stored narrower (float16), one block per graph, widened one at a time for the product.
+     */
+    private record Level(int height, int width, int headCount, int layerCount, List<NDArray> blocks, NDArray layerWeight, NDArray padding) {}
 
     /**
      * The product S Z^T is read-bound, but MKL's kernel for 15 right-hand columns runs at half the speed of 16: Z^T
@@ -101,8 +105,16 @@ public final class SpectralObjective implements AutoCloseable {
         }
     }
 
-    /** The objective of {@code graphs} (any order, any mix of grids) under {@code spec}. */
+    /** The objective of {@code graphs} (any order, any mix of grids) under {@code spec}, graphs kept in the compute type. */
     public SpectralObjective(NDManager parent, List<Graph> graphs, Spec spec) {
+        this(parent, graphs, spec, spec.dataType());
+    }
+
+    /**
+     * As above, with dense graphs stored as {@code storage} (FLOAT16 halves the memory of the sd14 buffer, paper App.
+     * B.2); every pass widens them, one graph at a time, to the compute type. Sparse graphs keep the compute type.
+     */
+    public SpectralObjective(NDManager parent, List<Graph> graphs, Spec spec, DataType storage) {
         int channels = spec.channels();
         int featureHeight = spec.featureHeight();
         int featureWidth = spec.featureWidth();
@@ -135,10 +147,10 @@ public final class SpectralObjective implements AutoCloseable {
                 slotOf.put(g, new Slot(levels.size(), first, g.heads()));
                 first += g.heads();
             }
-            NDArray stack = Graph.symmetrisedStack(group, manager, dataType);
+            List<NDArray> blocks = blocks(group, manager, dataType, storage);
             long nodes = (long) group.get(0).height() * group.get(0).width();
             NDArray padding = paddedColumns(channels) == channels ? null : manager.zeros(new Shape(nodes, paddedColumns(channels) - channels), dataType);
-            levels.add(new Level(group.get(0).height(), group.get(0).width(), first, group.size(), stack,
+            levels.add(new Level(group.get(0).height(), group.get(0).width(), first, group.size(), blocks,
                     Constants.of(manager, group.size(), dataType), padding));
             heads += first;
         }
@@ -149,6 +161,27 @@ public final class SpectralObjective implements AutoCloseable {
         this.two = Constants.of(manager, 2, dataType);
         this.eigScale = Constants.of(manager, spec.weights().eig() / ((double) totalHeads * channels), dataType);
         this.orthoScale = Constants.of(manager, spec.weights().ortho() / ((double) totalLayers * channels * (channels - 1)), dataType);
+    }
+
+    /** The symmetric parts of a grid's graphs: one stacked block, or per graph in {@code storage} (dense only). */
+    private static List<NDArray> blocks(List<Graph> group, NDManager manager, DataType compute, DataType storage) {
+        if (storage == compute || group.stream().anyMatch(g -> g.topK() > 0)) return List.of(Graph.symmetrisedStack(group, manager, compute));
+        List<NDArray> out = new ArrayList<>();
+        for (Graph g : group) {
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray narrow = g.symmetrisedStack(scratch, compute).toType(storage, false); // a new array: the types differ
+                narrow.attach(manager);
+                out.add(narrow);
+            }
+        }
+        return out;
+    }
+
+    /** Bytes the graphs take in native memory. */
+    public long graphBytes() {
+        long bytes = 0;
+        for (Level level : levels) for (NDArray b : level.blocks()) bytes += b.isSparse() ? 0 : b.size() * b.getDataType().getNumOfBytes();
+        return bytes;
     }
 
     public int channels() {
@@ -172,7 +205,7 @@ public final class SpectralObjective implements AutoCloseable {
     public NDArray[] longLived() {
         List<NDArray> out = new ArrayList<>();
         for (Level level : levels) {
-            out.add(level.stack());
+            out.addAll(level.blocks());
             out.add(level.layerWeight());
             if (level.padding() != null) out.add(level.padding());
         }
@@ -204,9 +237,9 @@ public final class SpectralObjective implements AutoCloseable {
             NDArray z = pooled.reshape(channels, n).normalize(2, 1, 1e-12);      // (K, N), unit channels
             NDArray zt = z.transpose();                                          // (N, K)
             NDArray ztFixed = zt.stopGradient();
-            NDArray product = level.padding() == null
-                    ? level.stack().matMul(ztFixed)
-                    : level.stack().matMul(ztFixed.concat(level.padding(), 1)).get(new NDIndex(":, 0:{}", channels));
+            NDArray right = level.padding() == null ? ztFixed : ztFixed.concat(level.padding(), 1);
+            NDArray product = times(level.blocks(), right);
+            if (level.padding() != null) product = product.get(new NDIndex(":, 0:{}", channels));
             NDArray sz = product.reshape(level.headCount(), n, channels);         // S Z^T per head
             NDArray eigFixed = sz.mul(ztFixed).sum(new int[] {1});               // (G, K) = z^T S z
             // Same value as eigFixed; its gradient w.r.t. Z^T is 2 S Z^T, the true gradient of z^T S z.
@@ -221,6 +254,22 @@ public final class SpectralObjective implements AutoCloseable {
         }
         NDArray loss = eigSum.mul(eigScale).add(orthoSum.mul(orthoScale));
         return new Terms(loss, eigs, grams);
+    }
+
+    /** S Z^T over a level's blocks; a narrow block is widened to Z's type first (a temporary of one graph). */
+    private static NDArray times(List<NDArray> blocks, NDArray right) {
+        if (blocks.size() == 1 && blocks.get(0).getDataType() == right.getDataType()) return blocks.get(0).matMul(right);
+        NDList parts = new NDList();
+        for (NDArray block : blocks) {
+            if (block.getDataType() == right.getDataType()) {
+                parts.add(block.matMul(right));
+            } else {
+                NDArray wide = block.toType(right.getDataType(), false);
+                parts.add(wide.matMul(right));
+                wide.close(); // one graph's widened copy at a time
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
     }
 
     /** Eigenvalue estimates in input-graph order (graph, head, channel), from the per-level arrays of {@link Terms}. */

@@ -34,7 +34,7 @@ class StableDiffusionCommandTest {
         assertEquals(0, r.code(), r.err());
         JsonObject s = summary(dir.resolve("a/scene"));
         assertEquals("sd14", s.get("backbone").getAsString());
-        assertTrue(s.get("backboneDescription").getAsString().contains("buffer 5 reused with p 0.75"), s.get("backboneDescription").getAsString());
+        assertTrue(s.get("backboneDescription").getAsString().contains("buffer 5 (float16) reused with p 0.75"), s.get("backboneDescription").getAsString());
         assertEquals(4, s.getAsJsonArray("graphs").size(), "down_blocks.0, mid_block, up_blocks.1 twice");
         assertEquals(16, s.get("featureHeight").getAsInt(), "32 x 32 image -> 16 x 16 latents, the finest attention");
         assertEquals(41, s.get("computedPasses").getAsInt(), "every pass computed");
@@ -60,7 +60,30 @@ class StableDiffusionCommandTest {
                 dir.resolve("none").toString(), "data-scripts/fetch-weights.sh sd14");
         CliTest.assertBadInput(CliTest.run(concat(common, "--sd-reuse", "1.5")), "--sd-reuse");
         CliTest.assertBadInput(CliTest.run(concat(common, "--sd-layers", "small")), "--sd-layers 'small'");
-        CliTest.assertBadInput(CliTest.run(concat(common, "--graph-top-k", "50")), "--graph-top-k", "sd14");
+        CliTest.assertBadInput(CliTest.run(concat(common, "--sd-layers", "last:0")), "last:N needs N >= 1");
+        CliTest.assertBadInput(CliTest.run(concat(common, "--sd-buffer-dtype", "float64")), "--sd-buffer-dtype 'float64'");
+    }
+
+    /** The authors' layer choice (the last N attn1 layers), --graph-top-k and a float32 buffer all run and are recorded. */
+    @Test
+    void layerChoiceSparseGraphsAndBufferPrecision() throws Exception {
+        Path weights = TinyStableDiffusion.pipeline(dir);
+        Path img = dir.resolve("scene.png");
+        ImageIO.write(SampleScene.planted(3, 48, 40, 8, 2).image(), "png", img.toFile());
+        String[] common = {"segment", img.toString(), "--backbone", "sd14", "--weights", weights.toString(), "--steps", "20", "--eigs", "4", "--k-max", "4"};
+        CliTest.Run last = CliTest.run(concat(common, "--sd-layers", "last:2", "--out", dir.resolve("last").toString()));
+        assertEquals(0, last.code(), last.err());
+        JsonObject s = summary(dir.resolve("last/scene"));
+        assertEquals(2, s.getAsJsonArray("graphs").size());
+        for (var g : s.getAsJsonArray("graphs")) assertTrue(g.toString().contains("up_blocks.1."), "the last two are the last up block's: " + g);
+        assertEquals(16, s.get("featureHeight").getAsInt(), "the tiny UNet's last up block attends at 16 x 16");
+
+        CliTest.Run sparse = CliTest.run(concat(common, "--graph-top-k", "6", "--out", dir.resolve("sparse").toString()));
+        assertEquals(0, sparse.code(), sparse.err());
+        assertEquals(6, summary(dir.resolve("sparse/scene")).get("graphTopK").getAsInt());
+        CliTest.Run wide = CliTest.run(concat(common, "--sd-buffer-dtype", "float32", "--out", dir.resolve("wide").toString()));
+        assertEquals(0, wide.code(), wide.err());
+        assertTrue(summary(dir.resolve("wide/scene")).get("backboneDescription").getAsString().contains("(float32)"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -144,6 +145,40 @@ class GraphBufferTest {
                 assertNotSame(fixed, varying);
                 assertEquals(false, java.util.Arrays.equals(fixed.probabilities(), varying.probabilities()));
             }
+        }
+    }
+
+    /**
+     * float16 storage (the sd14 default): half the bytes, and the objective within float16's rounding of the float32
+     * one (unit round-off 2^-11 per entry; the eigenvalue estimates are O(1) weighted sums of entries).
+     */
+    @Test
+    void float16StorageHalvesTheGraphsAndKeepsTheObjective() {
+        SpectralObjective.Spec spec = SpectralObjective.Spec.of(4).onGrid(8, 8);
+        try (NDManager m = NDManager.newBaseManager();
+             SpectralObjective wide = new SpectralObjective(m, SpectralEngineTest.graphs(2), spec);
+             SpectralObjective narrow = new SpectralObjective(m, SpectralEngineTest.graphs(2), spec, DataType.FLOAT16)) {
+            assertEquals(wide.graphBytes(), 2 * narrow.graphBytes());
+            assertEquals((2 * 64 * 64 + 16 * 16) * 4L, wide.graphBytes());
+            ai.djl.ndarray.NDArray x = m.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(1, 4, 8, 8)).softmax(1);
+            SpectralObjective.Terms a = wide.evaluate(x);
+            SpectralObjective.Terms b = narrow.evaluate(x);
+            double[] ea = wide.eigenvaluesInGraphOrder(a);
+            double[] eb = narrow.eigenvaluesInGraphOrder(b);
+            double worst = 0;
+            for (int i = 0; i < ea.length; i++) worst = Math.max(worst, Math.abs(ea[i] - eb[i]));
+            assertTrue(worst > 0 && worst < 1e-3, "float16 changes the eigenvalue estimates by " + worst);
+            double la = a.loss().getFloat();
+            double lb = b.loss().getFloat();
+            assertEquals(la, lb, 1e-3 * Math.abs(la));
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             GraphBuffer b = new GraphBuffer(m, SpectralEngineTest.graphs(1), new Fresh(), spec, new GraphBuffer.Config(2, 0.5, 1, DataType.FLOAT16))) {
+            assertEquals((2 * 64 * 64 + 16 * 16) * 2L, b.objective(0).graphBytes(), "stored sets are narrowed");
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             GraphBuffer b = new GraphBuffer(m, SpectralEngineTest.graphs(1), new Fresh(), spec, new GraphBuffer.Config(0, 0.5, 1, DataType.FLOAT16))) {
+            assertEquals((2 * 64 * 64 + 16 * 16) * 4L, b.objective(0).graphBytes(), "no buffer: the one pass's set stays as computed");
         }
     }
 }
