@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             "  ./pathways lab                  JupyterLab on notebooks/",
             "  ./pathways notebooks [--strip]  execute (or strip) notebooks headless",
             "  ./pathways build                build the library if sources changed"},
-        subcommands = {DemoCommand.class, SegmentCommand.class, SpectralCommand.class, DatasetCommand.class, RunCommand.class, InspectCommand.class, BenchCommand.class, CocoEvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SegmentCommand.class, SpectralCommand.class, InstancesCommand.class, DatasetCommand.class, RunCommand.class, InspectCommand.class, BenchCommand.class, CocoEvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
