@@ -376,6 +376,20 @@ public final class Baselines {
         return bipartition(NormalizedCut.fiedler(w));
     }
 
+    /**
+     * TokenCut's object, one instance mask (Table 7's "TokenCut, 1 mask"): the bipartition's foreground restricted to
+     * the 4-connected component holding the seed, as TokenCut's {@code detect_box} keeps it ({@code scipy.ndimage.label}'s
+     * default cross-shaped structure) before drawing its box.
+     */
+    public static boolean[] tokencutObject(Prepared prepared) {
+        Inputs in = prepared.inputs();
+        double[] x = prepared.tokenCutEigen(TOKENCUT_FEATURES, 1).vectors()[0];
+        int[] labels = bipartition(x);
+        boolean[] foreground = new boolean[labels.length];
+        for (int i = 0; i < labels.length; i++) foreground[i] = labels[i] == 1;
+        return component(foreground, Signs.firstPeak(x, true), in.height(), in.width());
+    }
+
     /** TokenCut's split of the second-smallest generalized eigenvector x (see {@link #tokencut}). */
     private static int[] bipartition(double[] x) {
         boolean[] side = aboveMean(x);

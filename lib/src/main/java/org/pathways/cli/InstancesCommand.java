@@ -36,16 +36,8 @@ final class InstancesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--fixed", description = "Remove the quirks of the authors' hierarchical_clustering (K-means cluster 0 never "
-            + "proposed, merges of the masks one index past the children, complements added when a mask is split); see the README.")
-    boolean fixed;
-
-    @Option(names = "--min-score", defaultValue = "0", paramLabel = "S",
-            description = "Drop proposals whose score is not above S (the paper: 0; -Infinity keeps every one, as the authors' function). Default: ${DEFAULT-VALUE}.")
-    double minScore;
-
-    @Option(names = "--max-masks", defaultValue = "100", paramLabel = "M", description = "At most M masks (the authors': 100). Default: ${DEFAULT-VALUE}.")
-    int maxMasks;
+    @picocli.CommandLine.Mixin
+    ProposalOptions proposals;
 
     @Option(names = "--k-max", defaultValue = "9", paramLabel = "K",
             description = "K-means for k = 2..K (the authors' code: 9; the paper says 10). Default: ${DEFAULT-VALUE}.")
@@ -62,10 +54,8 @@ final class InstancesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (maxMasks < 1) throw new InvalidInputException("--max-masks " + maxMasks + ": expected at least 1");
         if (kMax < 2) throw new InvalidInputException("--k-max " + kMax + ": expected at least 2");
-        if (restarts < 1) throw new InvalidInputException("--restarts " + restarts + ": expected at least 1");
-        if (Double.isNaN(minScore)) throw new InvalidInputException("--min-score NaN: expected a number");
+        InstanceProposals.Options options = proposals.options(kMax, seed, restarts); // bad options before any reading
         NdData f = read(features);
         int[] s = f.shape();
         if (s.length == 4 && s[0] == 1) s = new int[] {s[1], s[2], s[3]};
@@ -75,8 +65,6 @@ final class InstancesCommand implements Callable<Integer> {
         int pixels = s[1] * s[2];
         if (kMax > pixels) throw new InvalidInputException(features + ": --k-max " + kMax + " is more than the " + pixels + " pixels of its " + s[1] + " x " + s[2] + " grid");
         PerImage.checkWritable(out, FILES, force);
-        InstanceProposals.Options options = InstanceProposals.Options.paper().minScore(minScore).maxMasks(maxMasks).ks(2, kMax).seed(seed).restarts(restarts);
-        if (fixed) options = options.fixed();
         long start = System.nanoTime();
         InstanceProposals.Proposals p = InstanceProposals.of(f.values(), s[0], s[1], s[2], options);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -22,7 +22,8 @@ final class Progress implements SpectralEngine.Listener {
     public void onProgress(int pass, int passes, int update, double loss, double elapsed) {
         double fraction = passes == 0 ? 1 : Math.min(1, (double) pass / passes);
         double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : Double.NaN;
-        String line = String.format("%s pass %d/%d  update %d  loss %.5f  %.1fs elapsed  ETA %.1fs", label, pass, passes, update, loss, elapsed, eta);
+        String line = String.format(java.util.Locale.ROOT, "%s pass %d/%d  update %d  loss %.5f  %.1fs elapsed  ETA %s", label, pass, passes, update, loss, elapsed,
+                Double.isFinite(eta) ? String.format(java.util.Locale.ROOT, "%.1fs", eta) : "?"); // no pass done yet: no pace to go by
         if (terminal) {
             out.print("\r" + line + (fraction >= 1 ? "\n" : ""));
             out.flush();

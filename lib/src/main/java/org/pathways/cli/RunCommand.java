@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 /** Batch experiments over a data set, resumable (see {@link ResultLog}). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs an experiment of the paper over a data set, image by image, resumable after a crash or Ctrl-C.",
-        subcommands = {RunCommand.PerImageRun.class, RunCommand.OpenVocabRun.class, RunCommand.DatasetRun.class, SemanticCommand.class})
+        subcommands = {RunCommand.PerImageRun.class, RunCommand.OpenVocabRun.class, RunCommand.DatasetRun.class, SemanticCommand.class, InstanceRunCommand.class})
 final class RunCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -97,7 +97,11 @@ final class RunCommand implements Runnable {
     static final int TABLES_EVERY = 25;
 
     static JsonObject config(String experiment, LabelledImages set, BackboneOptions source, PerImage.Options o) {
-        JsonObject c = RunConfig.of(experiment, set, source.name(), source.weights, o);
+        return config(experiment, set.name(), source, o);
+    }
+
+    static JsonObject config(String experiment, String dataset, BackboneOptions source, PerImage.Options o) {
+        JsonObject c = RunConfig.of(experiment, dataset, source.name(), source.weights, o);
         c.addProperty("modelConfig", source.modelConfig == null ? "preset" : source.modelConfig.toAbsolutePath().toString());
         c.addProperty("vitResize", source.resize);
         c.addProperty("posEmbed", source.positions == null ? "preset" : source.positions);

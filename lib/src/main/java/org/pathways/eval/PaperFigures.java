@@ -84,6 +84,26 @@ public final class PaperFigures {
             new Row("Ours (V-V graph)", Map.of("coordinate_mse", 43.1, "spatial_miou", 0.051)),
             new Row("Ours (Q-K graph)", Map.of("coordinate_mse", 19.5, "spatial_miou", 0.101)));
 
+    /** Table 7's columns after #masks: box AP50, AP75, AR100, then mask AP50, AP75, AR100 (percent, as printed). */
+    public static final java.util.List<String> TABLE7_COLUMNS = java.util.List.of("masks", "box_ap50", "box_ap75", "box_ar100", "mask_ap50", "mask_ap75", "mask_ar100");
+
+    /**
+     * Table 7 (App. D.2): class-agnostic instance segmentation on COCO val2017, in percent as the paper prints them;
+     * "masks" = masks per image. "Ours" is Stable Diffusion 1.4's per-image features.
+     */
+    public static final java.util.List<Row> TABLE7 = java.util.List.of(
+            table7("TokenCut", 1, 5.2, 2.6, 5.0, 4.9, 2.0, 4.4),
+            table7("TokenCut, 3 masks", 3, 4.7, 1.7, 8.1, 3.6, 1.2, 6.9),
+            table7("MaskCut", 3, 6.0, 2.9, 8.1, 4.9, 2.2, 6.9),
+            table7("Ours", 13, 4.0, 1.9, 11.2, 4.0, 1.5, 8.2));
+
+    private static Row table7(String method, double masks, double... values) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("masks", masks);
+        for (int i = 0; i < values.length; i++) m.put(TABLE7_COLUMNS.get(i + 1), values[i]);
+        return new Row(method, java.util.Collections.unmodifiableMap(m));
+    }
+
     private static Row table3(String method, double cocoGreedy, double cocoHungarian, double cityGreedy, double cityHungarian) {
         return new Row(method, Map.of("cocostuff27/greedy", cocoGreedy, "cocostuff27/hungarian", cocoHungarian,
                 "cityscapes/greedy", cityGreedy, "cityscapes/hungarian", cityHungarian));

@@ -252,7 +252,10 @@ public final class VaeEncoder implements AutoCloseable {
      * {@code java.util.Random(seed)} (so not torch's draw). In the image's manager.
      */
     public NDArray latents(NDArray image, long seed) {
-        try (NDManager scope = image.getManager().newSubManager()) {
+        NDManager owner = image.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            // the encoder's intermediates (about 3 GB at 512 x 512) follow the image into this scope and are freed with it
+            scope.tempAttachAll(image);
             Posterior p = encode(image, new Taps(scope));
             p.mean().attach(scope);
             p.logvar().attach(scope);
@@ -260,7 +263,7 @@ public final class VaeEncoder implements AutoCloseable {
             float[] eps = new float[(int) p.mean().size()];
             for (int i = 0; i < eps.length; i++) eps[i] = (float) random.nextGaussian();
             NDArray z = scale(p.sample(scope.create(eps, p.mean().getShape())));
-            z.attach(image.getManager());
+            z.attach(owner);
             return z;
         }
     }

@@ -25,13 +25,16 @@ public final class DatasetRunner {
     /** What one image produced: rows per table, and a few words for the progress line. */
     public record Outcome(Map<String, List<String>> rows, String note) {}
 
-    /** The experiment's work on one image. */
-    public interface ImageJob extends AutoCloseable {
-        Outcome process(LabelledImages.LabelledImage sample) throws Exception;
+    /** The experiment's work on one item (an image with whatever its data set gives with it). */
+    public interface Job<T> extends AutoCloseable {
+        Outcome process(T item) throws Exception;
 
         @Override
         default void close() {}
     }
+
+    /** A job on the images of a {@link LabelledImages} set. */
+    public interface ImageJob extends Job<LabelledImages.LabelledImage> {}
 
     /** How the run went. */
     public record Summary(int processed, int skipped, int alreadyDone, double seconds) {}
@@ -55,6 +58,16 @@ public final class DatasetRunner {
      */
     public static Summary run(LabelledImages data, List<String> ids, ResultLog log, int jobs, Supplier<ImageJob> newJob, PrintStream progress,
                               int every, ResultLog.Reader interim) throws IOException, InterruptedException {
+        return runItems(data::load, ids, log, jobs, newJob, progress, every, interim);
+    }
+
+    /**
+     * The runner for any data set: {@code load} reads the item of an id (an {@link InvalidInputException} skips it),
+     * the rest as above.
+     */
+    public static <T> Summary runItems(java.util.function.Function<String, T> load, List<String> ids, ResultLog log, int jobs,
+                                       Supplier<? extends Job<T>> newJob, PrintStream progress, int every, ResultLog.Reader interim)
+            throws IOException, InterruptedException {
         List<String> todo = new ArrayList<>();
         for (String id : ids) if (!log.isDone(id)) todo.add(id);
         int already = ids.size() - todo.size();
@@ -68,9 +81,9 @@ public final class DatasetRunner {
             t.setDaemon(true);
             return t;
         });
-        List<ImageJob> created = java.util.Collections.synchronizedList(new ArrayList<>());
-        ThreadLocal<ImageJob> perThread = ThreadLocal.withInitial(() -> {
-            ImageJob job = newJob.get();
+        List<Job<T>> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        ThreadLocal<Job<T>> perThread = ThreadLocal.withInitial(() -> {
+            Job<T> job = newJob.get();
             created.add(job);
             return job;
         });
@@ -81,12 +94,12 @@ public final class DatasetRunner {
                 futures.add(pool.submit(() -> {
                     if (failed.get()) return null; // another image failed: the run is stopping
                     try {
-                        ImageJob job = perThread.get();
+                        Job<T> job = perThread.get();
                         long t0 = System.nanoTime();
                         String note;
-                        LabelledImages.LabelledImage sample = null;
+                        T sample = null;
                         try {
-                            sample = data.load(id);
+                            sample = load.apply(id);
                             note = null;
                         } catch (InvalidInputException e) { // a bad file is this image's problem; anything else stops the run
                             log.skip(id, e.getMessage());
@@ -131,7 +144,7 @@ public final class DatasetRunner {
             while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
                 progress.println("waiting for the images in progress to finish before the models are closed...");
             }
-            for (ImageJob j : created) j.close();
+            for (Job<T> j : created) j.close();
         }
         log.sortTables();
         return new Summary(finished.get() - skipped.get(), skipped.get(), already, (System.nanoTime() - start) / 1e9);

@@ -363,7 +363,7 @@ public final class PerImage {
 
     /** The files every run writes, so that a folder holding other files is never overwritten unasked. */
     public static final List<String> SEGMENT_FILES = List.of("regions.png", "overlay.png", "eigenvectors.png", "eigenvector-grid.png",
-            "features.npy", "silhouette.png", "loss.png", "summary.json");
+            "features.npy", "silhouette.png", "loss.png", "summary.json", "instances.png", "instances.json");
 
     /**
      * Refuses to write into {@code dir} if it holds one of our file names that an earlier Pathways run did not write

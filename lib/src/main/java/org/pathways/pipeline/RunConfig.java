@@ -14,9 +14,14 @@ public final class RunConfig {
 
     /** @param weights the checkpoint, or null for the backbone's default location */
     public static JsonObject of(String experiment, LabelledImages data, String backbone, Path weights, PerImage.Options o) {
+        return of(experiment, data.name(), backbone, weights, o);
+    }
+
+    /** As above, for a data set known by its name (one that is not a {@link LabelledImages}, such as COCO's instances). */
+    public static JsonObject of(String experiment, String dataset, String backbone, Path weights, PerImage.Options o) {
         JsonObject c = new JsonObject();
         c.addProperty("experiment", experiment);
-        c.addProperty("dataset", data.name());
+        c.addProperty("dataset", dataset);
         c.addProperty("backbone", backbone);
         c.addProperty("weights", weights == null ? "default" : weights.toAbsolutePath().normalize().toString());
         c.addProperty("schedule", o.schedule().name());

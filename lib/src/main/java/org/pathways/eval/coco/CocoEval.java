@@ -43,10 +43,13 @@ public final class CocoEval {
     /**
      * COCOeval's {@code Params} for detections ({@code setDetParams}): IoU thresholds .50:.05:.95 and recall thresholds
      * 0:.01:1 as numpy's {@code linspace} computes them, maxDets, the area ranges with their labels (bounds
-     * inclusive), and {@code useCats} (false: all categories as one, as in proposal scoring).
+     * inclusive), {@code useCats} (false: all categories as one, as in proposal scoring), and {@code imgIds}, the images
+     * evaluated (null: every image of the ground truth, pycocotools' default; otherwise sorted and made unique, as
+     * {@code evaluate()} does with {@code p.imgIds}): a run that has done part of a data set is scored on its images.
      */
-    public record Params(double[] iouThrs, double[] recThrs, int[] maxDets, double[][] areaRng, String[] areaRngLbl, boolean useCats) {
+    public record Params(double[] iouThrs, double[] recThrs, int[] maxDets, double[][] areaRng, String[] areaRngLbl, boolean useCats, long[] imgIds) {
         public Params {
+            imgIds = imgIds == null ? null : Arrays.stream(imgIds).distinct().sorted().toArray();
             iouThrs = iouThrs.clone();
             recThrs = recThrs.clone();
             maxDets = maxDets.clone();
@@ -55,6 +58,10 @@ public final class CocoEval {
             if (areaRng.length != areaRngLbl.length) throw new IllegalArgumentException("one label per area range");
             if (maxDets.length == 0) throw new IllegalArgumentException("maxDets is empty");
             for (int m : maxDets) if (m < 1) throw new IllegalArgumentException("maxDets must be >= 1, not " + m);
+        }
+
+        public Params(double[] iouThrs, double[] recThrs, int[] maxDets, double[][] areaRng, String[] areaRngLbl, boolean useCats) {
+            this(iouThrs, recThrs, maxDets, areaRng, areaRngLbl, useCats, null);
         }
 
         /** pycocotools' defaults: maxDets 1, 10, 100; areas all [0, 1e10], small [0, 32^2], medium [32^2, 96^2], large [96^2, 1e10]. */
@@ -66,16 +73,26 @@ public final class CocoEval {
 
         /** All categories as one ({@code useCats = 0}). */
         public Params classAgnostic() {
-            return new Params(iouThrs, recThrs, maxDets, areaRng, areaRngLbl, false);
+            return new Params(iouThrs, recThrs, maxDets, areaRng, areaRngLbl, false, imgIds);
         }
 
         public Params withUseCats(boolean use) {
-            return new Params(iouThrs, recThrs, maxDets, areaRng, areaRngLbl, use);
+            return new Params(iouThrs, recThrs, maxDets, areaRng, areaRngLbl, use, imgIds);
         }
 
         /** Other maxDets (summarize() reads the first three after sorting, so give at least three). */
         public Params withMaxDets(int... dets) {
-            return new Params(iouThrs, recThrs, dets, areaRng, areaRngLbl, useCats);
+            return new Params(iouThrs, recThrs, dets, areaRng, areaRngLbl, useCats, imgIds);
+        }
+
+        /** Only these images ({@code p.imgIds}); an id the ground truth does not have is refused when evaluated. */
+        public Params withImageIds(long... ids) {
+            return new Params(iouThrs, recThrs, maxDets, areaRng, areaRngLbl, useCats, ids);
+        }
+
+        @Override
+        public long[] imgIds() {
+            return imgIds == null ? null : imgIds.clone();
         }
 
         @Override
@@ -148,7 +165,14 @@ public final class CocoEval {
         this.params = params;
         TreeSet<Long> images = new TreeSet<>();
         for (CocoDataset.Image i : gt.images()) images.add(i.id());
-        this.imgIds = images.stream().mapToLong(Long::longValue).toArray();
+        if (params.imgIds() != null) {
+            for (long id : params.imgIds()) {
+                if (!images.contains(id)) throw new org.pathways.common.InvalidInputException(gt.source() + ": no image with id " + id + " to evaluate");
+            }
+            this.imgIds = params.imgIds();
+        } else {
+            this.imgIds = images.stream().mapToLong(Long::longValue).toArray();
+        }
         // p.catIds = sorted(cocoGt.getCatIds()) (np.unique under useCats; the loader refuses duplicates)
         this.catIds = Arrays.stream(gt.categoryIds()).sorted().toArray();
         this.maxDets = Arrays.stream(params.maxDets()).sorted().toArray();

@@ -158,4 +158,27 @@ class CocoEvalTest {
         assertArrayEquals(new double[] {2, 2, 5, 5}, b.detections().get(0).bbox(), 0);
         assertEquals(1, b.detections().get(0).id(), "result ids are 1-based list positions");
     }
+
+    /**
+     * {@code withImageIds}: a second image with one GT and no detection halves recall when it is evaluated (derived
+     * by hand: class-agnostic, image 7 alone gives AP 1 and AR100 1 as above; with image 8's miss, A and B are both
+     * true positives, recall [1/3, 2/3] at precision 1: the recall thresholds 0 .. 0.66 (67 of 101) read precision 1,
+     * the rest none, so AP = 67/101 and AR100 = 2/3), and is left out entirely when only image 7 is asked for.
+     */
+    @Test
+    void onlyTheImagesAskedForAreEvaluated() {
+        String twoImages = TwoCategoryCase.GT.replace("\"images\": [{\"id\": 7, \"height\": 20, \"width\": 20}]",
+                        "\"images\": [{\"id\": 7, \"height\": 20, \"width\": 20}, {\"id\": 8, \"height\": 20, \"width\": 20}]")
+                .replace("\"iscrowd\": 0}]}", "\"iscrowd\": 0}, {\"id\": 3, \"image_id\": 8, \"category_id\": 1, \"bbox\": [1, 1, 5, 5], \"area\": 25, \"iscrowd\": 0}]}");
+        CocoDataset gt = CocoDataset.fromJson(JsonParser.parseString(twoImages), "gt");
+        CocoResults res = CocoResults.fromJson(JsonParser.parseString(TwoCategoryCase.RESULTS), "res", gt);
+        CocoEval.Params agnostic = CocoEval.Params.defaults().classAgnostic();
+        CocoStats both = CocoEval.evaluate(gt, res, CocoEval.IouType.BBOX, agnostic);
+        assertEquals(2.0 / 3, both.get("AR100"), 1e-12);
+        assertEquals(67.0 / 101, both.get("AP"), 1e-12);
+        CocoStats seven = CocoEval.evaluate(gt, res, CocoEval.IouType.BBOX, agnostic.withImageIds(7));
+        assertEquals(1, seven.get("AR100"), 1e-12);
+        assertEquals(1, seven.get("AP"), 1e-12);
+        assertThrows(InvalidInputException.class, () -> CocoEval.evaluate(gt, res, CocoEval.IouType.BBOX, agnostic.withImageIds(9)));
+    }
 }
