@@ -34,9 +34,7 @@ TOOL=fetch-coco
 parse_arguments "$@"
 
 # The URL of a download: its source, or the mirror folder's file of that name.
-url_of() {
-  if [ -n "${PATHWAYS_COCO_MIRROR:-}" ]; then echo "${PATHWAYS_COCO_MIRROR%/}/$(basename "$1")"; else echo "$1"; fi
-}
+url_of() { mirrored "$1" "${PATHWAYS_COCO_MIRROR:-}"; }
 DIR="${PATHWAYS_DATA_DIR:-$HOME/.cache/pathways/data}/coco"
 LOCK="$DIR/coco.lock"
 IMAGES_ZIP="$DIR/$(basename "$IMAGES_URL")"

@@ -40,9 +40,7 @@ TOOL=fetch-cocostuff
 parse_arguments "$@"
 
 # The URL of an archive: its source, or the mirror folder's file of that name.
-url_of() {
-  if [ -n "${PATHWAYS_COCOSTUFF_MIRROR:-}" ]; then echo "${PATHWAYS_COCOSTUFF_MIRROR%/}/$(basename "$1")"; else echo "$1"; fi
-}
+url_of() { mirrored "$1" "${PATHWAYS_COCOSTUFF_MIRROR:-}"; }
 DIR="${PATHWAYS_DATA_DIR:-$HOME/.cache/pathways/data}/cocostuff"
 LOCK="$DIR/cocostuff.lock"
 IMAGES_ZIP="$DIR/$(basename "$IMAGES_URL")"

@@ -19,6 +19,11 @@ parse_arguments() {
 }
 fail() { echo "$TOOL: $*" >&2; exit 1; }
 
+# mirrored URL MIRROR: the file's URL, or, when MIRROR (a folder URL) is set, the file of the same name there.
+mirrored() {
+  if [ -n "$2" ]; then echo "${2%/}/$(basename "$1")"; else echo "$1"; fi
+}
+
 # The sha256 recorded in $LOCK for a file name, or nothing.
 locked_sha() { awk -v n="$1" '$1 == n { print $5 }' "$LOCK" | tail -n 1; }
 
