@@ -141,8 +141,7 @@ public final class InstanceTable {
         for (int r = 0; r < table.rowCount(); r++) {
             md.append("| ").append(table.stringColumn("method").get(r)).append(" | ").append(table.stringColumn("source").get(r));
             for (String c : PaperFigures.TABLE7_COLUMNS) {
-                double v = table.doubleColumn(c).get(r);
-                md.append(" | ").append(c.equals("masks") ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.1f", v));
+                md.append(" | ").append(String.format(Locale.ROOT, "%.1f", table.doubleColumn(c).get(r)));
             }
             md.append(" |\n");
         }
