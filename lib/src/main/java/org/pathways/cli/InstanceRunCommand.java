@@ -18,7 +18,6 @@ import org.pathways.pipeline.DatasetRunner;
 import org.pathways.pipeline.InstanceSegmentation;
 import org.pathways.pipeline.InstanceTable;
 import org.pathways.pipeline.PerImage;
-import org.pathways.pipeline.RegionTable;
 import org.pathways.pipeline.ResultLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -112,8 +111,8 @@ final class InstanceRunCommand implements Callable<Integer> {
                             Baselines.Options.defaults(), methodsRun).writingPictures(dir.resolve("pictures")),
                     System.err, RunCommand.TABLES_EVERY, tables);
             RunCommand.report(summary, dir);
-            var table = InstanceTable.write(dir, set.annotationFile(), chosen, note);
-            System.out.println(RegionTable.markdown(table));
+            InstanceTable.write(dir, set.annotationFile(), chosen, note);
+            System.out.println(Files.readString(dir.resolve(InstanceTable.TABLE_MD))); // with the note on what the numbers are from
             System.out.println("wrote " + dir.resolve(InstanceTable.TABLE_MD));
         }
         return 0;
