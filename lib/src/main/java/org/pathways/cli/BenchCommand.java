@@ -179,6 +179,7 @@ final class BenchCommand implements Callable<Integer> {
             double oursMs = perPassMs(manager, objective, 12);
             double naiveMs = naivePerPassMs(manager, objective.channels(), 3);
             System.out.printf("ms per pass (forward + backward): ours %.1f, authors' formulation %.1f  -> %.1fx faster%n", oursMs, naiveMs, naiveMs / oursMs);
+            passBound(objective, oursMs);
 
             long rssStart = ProcessStatus.residentMiB();
             long[] rssAt = new long[5];
@@ -198,6 +199,31 @@ final class BenchCommand implements Callable<Integer> {
                     memory / 4, memory / 2, memory * 3 / 4, memory, rssAt[1], rssAt[2], rssAt[3], rssAt[4], rssAt[4] - rssAt[1]);
             System.out.printf("threads: JVM %d, DJL intra-op %d%n", ProcessStatus.field("Threads:"), intraOpThreads());
         }
+    }
+
+    /**
+     * The pass against its bound on this machine, measured in this process: the pass reads every graph once (the
+     * product S Z^T, Z^T padded to 16 columns, is read-bound) and runs the ToyCNN forward and backward (three 3 x 3
+     * convolutions; backward about twice the forward, no input gradient for the first). Bound = max(graph bytes /
+     * read bandwidth, product FLOPs / matmul throughput) + ToyCNN FLOPs / matmul throughput.
+     */
+    private void passBound(SpectralObjective objective, double passMs) {
+        long n = (long) side * side;
+        long rows = (long) layers * heads * n;
+        int padded = (eigs + 7) / 8 * 8;
+        MachineLimits limits = MachineLimits.measure(rows, n, padded);
+        double bytes = objective.graphBytes();
+        double productFlops = 2.0 * rows * n * padded;
+        ToyCnn.Config c = ToyCnn.Config.authors(eigs, side, side);
+        double cnnForward = 2.0 * n * 9 * ((double) c.hidden() * c.hidden() * 2 + (double) c.hidden() * eigs);
+        double cnnFlops = 3 * cnnForward;
+        double read = limits.readSeconds(bytes);
+        double product = limits.computeSeconds(productFlops);
+        double cnn = limits.computeSeconds(cnnFlops);
+        double bound = Math.max(read, product) + cnn;
+        System.out.println("machine limits: " + limits.describe());
+        System.out.printf("pass bound: graphs %.0f MB read %.1f ms, product %.2f GFLOP %.1f ms, ToyCNN %.2f GFLOP %.1f ms -> bound %.1f ms; measured %.1f ms = %.2fx the bound%n",
+                bytes / 1e6, read * 1e3, productFlops / 1e9, product * 1e3, cnnFlops / 1e9, cnn * 1e3, bound * 1e3, passMs, passMs / (bound * 1e3));
     }
 
     /** Median ms of a forward + backward pass of our objective with the ToyCNN. */

@@ -26,8 +26,14 @@ public final class KMeansSweep {
 
     /** One k on a tree built once for the whole sweep (Smile would rebuild it for every restart). */
     private static Fit fit(BBDTree tree, double[][] points, int k, int restarts, long seed) {
+        return fit(tree, points, null, k, restarts, seed);
+    }
+
+    /** As above, scored from the sweep's distances when it keeps them (null: computed for this k). */
+    private static Fit fit(BBDTree tree, double[][] points, double[] distances, int k, int restarts, long seed) {
         KMeans best = FeatureClustering.kMeans(tree, points, k, restarts, seed);
-        return new Fit(k, best.y.clone(), Silhouette.score(points, best.y), best.distortion);
+        double silhouette = distances != null ? Silhouette.score(distances, points.length, best.y) : Silhouette.score(points, best.y);
+        return new Fit(k, best.y.clone(), silhouette, best.distortion);
     }
 
     public static Result sweep(double[][] points, int kMin, int kMax, int restarts, long seed) {
@@ -35,9 +41,11 @@ public final class KMeansSweep {
         if (upper < kMin) throw new IllegalArgumentException("too few points (" + points.length + ") for k >= " + kMin);
         Fit[] fits = new Fit[upper - kMin + 1];
         BBDTree tree = new BBDTree(points);
+        // the N^2 distances once for every k, not once per k (the silhouette's cost)
+        double[] distances = points.length <= Silhouette.MAX_CACHED_POINTS ? Silhouette.distances(points) : null;
         Fit best = null;
         for (int k = kMin; k <= upper; k++) {
-            Fit f = fit(tree, points, k, restarts, seed + k);
+            Fit f = fit(tree, points, distances, k, restarts, seed + k);
             fits[k - kMin] = f;
             if (best == null || f.silhouette() > best.silhouette()) best = f;
         }
