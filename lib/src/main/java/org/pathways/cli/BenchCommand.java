@@ -124,7 +124,22 @@ final class BenchCommand implements Callable<Integer> {
      * ViT forward passes with every attention tap (random weights) at the authors' 480 x 480 and at the paper's short
      * side 448 (a 4:3 image), and the whole segment for DINO ViT-S/16 at 480 x 480 with the default schedule.
      */
+    /**
+     * FLOPs of a ViT forward on an h x w image (multiply-adds counted as 2): patch embedding, then per block the q, k, v
+     * and output projections, q k^T and probs v over all tokens (CLS included), and the MLP.
+     */
+    static double vitFlops(org.pathways.model.VisionTransformer.Config c, int height, int width) {
+        double patches = (double) (height / c.patch()) * (width / c.patch());
+        double t = patches + 1;
+        double d = c.dim();
+        double embed = 2 * patches * 3 * c.patch() * c.patch() * d;
+        double block = 2 * t * d * 3 * d + 2 * 2 * t * t * d + 2 * t * d * d + 2 * 2 * t * d * c.mlpRatio() * d;
+        return embed + c.depth() * block;
+    }
+
     private void vit() throws Exception {
+        MachineLimits limits = MachineLimits.measure(901, 768, 3072); // a ViT-B/16 MLP layer at 480: the forward's largest products
+        System.out.println("machine limits: " + limits.describe());
         System.out.println("ViT forward with all patch-attention taps (random weights):");
         for (String preset : List.of("dino-vits16", "dino-vitb16")) {
             org.pathways.model.VisionTransformer.Config config = org.pathways.model.VisionTransformer.PRESETS.get(preset);
@@ -143,7 +158,10 @@ final class BenchCommand implements Callable<Integer> {
                             best = Math.min(best, (System.nanoTime() - t) / 1e9);
                         }
                     }
-                    System.out.printf("  %s at %dx%d: %.2f s per forward (best of 3), peak RSS %d MiB%n", preset, size[0], size[1], best, ProcessStatus.field("VmHWM:") / 1024);
+                    double flops = vitFlops(config, size[0], size[1]);
+                    double bound = limits.computeSeconds(flops);
+                    System.out.printf("  %s at %dx%d: %.2f s per forward (best of 3); %.1f GFLOP, bound %.2f s at the measured throughput -> %.2fx the bound; peak RSS %d MiB%n",
+                            preset, size[0], size[1], best, flops / 1e9, bound, best / bound, ProcessStatus.field("VmHWM:") / 1024);
                 }
             }
         }
