@@ -46,6 +46,12 @@ public final class Main implements Runnable {
                 err.flush();
                 return 2;
             }
+            Throwable oom = cause(ex, OutOfMemoryError.class);
+            if (oom != null) {
+                err.println("pathways: error: " + outOfMemory((OutOfMemoryError) oom));
+                err.flush();
+                return 1;
+            }
             Throwable io = cause(ex, java.io.UncheckedIOException.class);
             if (io != null) {
                 err.println("pathways: error: " + oneLine(io.getMessage()));
@@ -68,6 +74,19 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) { // one line, not a stack trace: say what to change
+            System.err.println("pathways: error: " + outOfMemory(e));
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** The message for a Java heap exhausted by large graphs (dense attention of a fine grid, e.g. ViT-B/8 at 480). */
+    static String outOfMemory(OutOfMemoryError e) {
+        return "out of memory (" + e.getMessage() + ", Java heap at most " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + " MiB): the graphs are too large to hold densely; try --graph-top-k K (e.g. 64), a smaller input, or more heap with PATHWAYS_JAVA_OPTS=-Xmx<size>";
     }
 }
