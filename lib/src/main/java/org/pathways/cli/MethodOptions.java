@@ -49,6 +49,23 @@ final class MethodOptions {
             + "The baselines' final attention stays dense.")
     int graphTopK;
 
+    @Option(names = "--solver", defaultValue = Options.DEFAULT_SOLVER, paramLabel = "learned|exact", description = "learned: the paper's optimisation; "
+            + "exact (ours, not the paper's): the K largest eigenvectors of all graphs' aggregated operator in one shot, no optimisation (default: ${DEFAULT-VALUE}).")
+    String solver;
+
+    @Option(names = "--init", defaultValue = Options.DEFAULT_INIT, paramLabel = "random|exact", description = "Start of the learned features: random (the parametrisation's own) "
+            + "or exact (the exact solver's eigenvectors V mapped onto the softmax's simplex, softmax over channels of 2 sqrt(N) V; needs --param direct) "
+            + "(default: ${DEFAULT-VALUE}). spectral also takes a file X.npy.")
+    String init;
+
+    /** Set by spectral, whose --init also takes a start file. */
+    boolean initFileAllowed;
+
+    /** --init X.npy (spectral): the file, or null for random and exact. */
+    java.nio.file.Path initFile() {
+        return init.equals("random") || init.equals("exact") || !initFileAllowed ? null : java.nio.file.Path.of(init);
+    }
+
     /** The options as a record, which checks them (one-line errors). */
     Options options() {
         if (!(eigWeight >= 0) || !(orthoWeight >= 0)) {
@@ -57,6 +74,6 @@ final class MethodOptions {
         PerImage.Schedule chosen = steps != null ? PerImage.Schedule.steps(steps) : PerImage.Schedule.named(schedule);
         return Options.defaults().withSchedule(chosen).withAccumulation(accum).withEigs(eigs).withKMax(kMax).withSeed(seed)
                 .withParametrisation(param).withLearningRate(lr).withReuseWindowPass(!exactPasses).withGraphTopK(graphTopK)
-                .withWeights(new SpectralObjective.Weights(eigWeight, orthoWeight));
+                .withWeights(new SpectralObjective.Weights(eigWeight, orthoWeight)).withSolver(solver).withInit(initFile() != null ? Options.DEFAULT_INIT : init).checkInit();
     }
 }

@@ -32,9 +32,6 @@ final class SpectralCommand implements Callable<Integer> {
     @Option(names = "--grid", paramLabel = "HxW", description = "Grid of graphs that have no <name>_hw entry (default: square).")
     String grid;
 
-    @Option(names = "--init", paramLabel = "X.npy", description = "Start features X (K x h x w, a probability over K): the direct parametrisation from logits = log X.")
-    Path init;
-
     @Option(names = "--out", defaultValue = "results/spectral", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -47,6 +44,8 @@ final class SpectralCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Graph> graphs = GraphFiles.readNpz(graphsFile, parseGrid(grid));
+        method.initFileAllowed = true; // --init X.npy: start features X (K x h x w, a probability over K), the direct parametrisation from logits = log X
+        Path init = method.initFile();
         PerImage.Options options = method.options();
         PerImage.Start start = null;
         if (init != null) {
@@ -67,7 +66,7 @@ final class SpectralCommand implements Callable<Integer> {
         }
         List<String> files = List.of("features.npy", "summary.json", "grad.npy");
         PerImage.checkWritable(out, files, force);
-        if (options.schedule().passesFor(null) == 0) return gradientOnly(graphs, options, start);
+        if (options.schedule().passesFor(null) == 0 && !options.exactSolver()) return gradientOnly(graphs, options, start);
         long t = System.nanoTime();
         Progress progress = new Progress(System.err, "[spectral]");
         PerImage.Features features = start != null ? PerImage.optimiseFrom(graphs, options, start, progress) : PerImage.optimise(graphs, options, progress);
@@ -87,6 +86,10 @@ final class SpectralCommand implements Callable<Integer> {
         graphs = PerImage.sparsified(graphs, options.graphTopK());
         SpectralObjective.Spec spec = SpectralObjective.Spec.of(options.eigs()).withWeights(options.weights()).in(DataType.FLOAT64);
         if (start != null) spec = spec.onGrid(start.height(), start.width());
+        if (start == null && options.exactInit()) {
+            start = PerImage.exactStart(org.pathways.spectral.ExactSolver.solve(graphs, options.eigs()));
+            spec = spec.onGrid(start.height(), start.width());
+        }
         try (NDManager manager = NDManager.newBaseManager();
              SpectralObjective objective = new SpectralObjective(manager, graphs, spec)) {
             // the given start, or the chosen parametrisation's

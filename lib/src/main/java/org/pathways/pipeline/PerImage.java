@@ -23,6 +23,7 @@ import org.pathways.model.Backbone;
 import org.pathways.model.VaryingBackbone;
 import org.pathways.spectral.GraphBuffer;
 import org.pathways.spectral.DirectLogits;
+import org.pathways.spectral.ExactSolver;
 import org.pathways.spectral.FeatureMap;
 import org.pathways.spectral.Reorthogonalisation;
 import org.pathways.spectral.SpectralEngine;
@@ -91,9 +92,15 @@ public final class PerImage {
      * @param reuseWindowPass compute one pass per window and scale its gradient (exact for fixed graphs)
      * @param graphTopK       keep each row's k largest affinities, sparsely (0: dense)
      * @param weights         the loss weights
+     * @param solver          "learned" (the paper's optimisation) or "exact" (ours: the top eigenvectors of the aggregated
+     *                        operator, {@link ExactSolver}, no optimisation)
+     * @param init            where the learned features start: "random" (the parametrisation's own start) or "exact"
+     *                        (the exact eigenvectors mapped onto the simplex, {@link ExactSolver.Result#onSimplex}; direct
+     *                        parametrisation only)
      */
     public record Options(Schedule schedule, int accumulation, int eigs, int kMax, long seed, String parametrisation,
-                          double learningRate, boolean reuseWindowPass, int graphTopK, SpectralObjective.Weights weights) {
+                          double learningRate, boolean reuseWindowPass, int graphTopK, SpectralObjective.Weights weights,
+                          String solver, String init) {
         public static final int DEFAULT_ACCUMULATION = 20;
         public static final int DEFAULT_EIGS = 15;
         public static final int DEFAULT_K_MAX = 10;
@@ -102,6 +109,8 @@ public final class PerImage {
         public static final double DEFAULT_LEARNING_RATE = 1e-3;
         public static final double DEFAULT_EIG_WEIGHT = 2;
         public static final double DEFAULT_ORTHO_WEIGHT = 2;
+        public static final String DEFAULT_SOLVER = "learned";
+        public static final String DEFAULT_INIT = "random";
 
         /** Every way in (command line, notebooks, library) gets the same one-line refusals. */
         public Options {
@@ -113,6 +122,18 @@ public final class PerImage {
             require(graphTopK >= 0, "--graph-top-k must be >= 0, got " + graphTopK);
             require(parametrisation.equals("toycnn") || parametrisation.equals("direct"), "unknown parametrisation '" + parametrisation + "' (toycnn, direct)");
             require(weights != null, "no loss weights");
+            require("learned".equals(solver) || "exact".equals(solver), "--solver '" + solver + "': expected learned or exact");
+            require("random".equals(init) || "exact".equals(init), "--init '" + init + "': expected random or exact");
+        }
+
+        /**
+         * Refuses {@code --init exact} without the direct parametrisation or with the exact solver (checked where the
+         * options are used, and by the command line before any work, so that withers may come in any order).
+         */
+        public Options checkInit() {
+            require(!"exact".equals(init) || "learned".equals(solver), "--init exact starts the learned features; with --solver exact there is nothing to start");
+            require(!"exact".equals(init) || "direct".equals(parametrisation), "--init exact starts the direct parametrisation: add --param direct");
+            return this;
         }
 
         private static void require(boolean ok, String message) {
@@ -122,11 +143,11 @@ public final class PerImage {
         /** The paper's schedule, the authors' accumulation, K = 15, k = 2..10, ToyCNN, Adam 1e-3, weights 2 and 2. */
         public static Options defaults() {
             return new Options(Schedule.PAPER, DEFAULT_ACCUMULATION, DEFAULT_EIGS, DEFAULT_K_MAX, DEFAULT_SEED, DEFAULT_PARAMETRISATION,
-                    DEFAULT_LEARNING_RATE, true, 0, new SpectralObjective.Weights(DEFAULT_EIG_WEIGHT, DEFAULT_ORTHO_WEIGHT));
+                    DEFAULT_LEARNING_RATE, true, 0, new SpectralObjective.Weights(DEFAULT_EIG_WEIGHT, DEFAULT_ORTHO_WEIGHT), DEFAULT_SOLVER, DEFAULT_INIT);
         }
 
         public Options withSchedule(Schedule s) {
-            return new Options(s, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+            return new Options(s, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights, solver, init);
         }
 
         /** Exactly this many loop passes, whatever the backbone. */
@@ -135,41 +156,59 @@ public final class PerImage {
         }
 
         public Options withAccumulation(int n) {
-            return new Options(schedule, n, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+            return new Options(schedule, n, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights, solver, init);
         }
 
         public Options withEigs(int k) {
-            return new Options(schedule, accumulation, k, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+            return new Options(schedule, accumulation, k, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights, solver, init);
         }
 
         public Options withKMax(int k) {
-            return new Options(schedule, accumulation, eigs, k, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+            return new Options(schedule, accumulation, eigs, k, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights, solver, init);
         }
 
         public Options withSeed(long s) {
-            return new Options(schedule, accumulation, eigs, kMax, s, parametrisation, learningRate, reuseWindowPass, graphTopK, weights);
+            return new Options(schedule, accumulation, eigs, kMax, s, parametrisation, learningRate, reuseWindowPass, graphTopK, weights, solver, init);
         }
 
         public Options withParametrisation(String p) {
-            return new Options(schedule, accumulation, eigs, kMax, seed, p, learningRate, reuseWindowPass, graphTopK, weights);
+            return new Options(schedule, accumulation, eigs, kMax, seed, p, learningRate, reuseWindowPass, graphTopK, weights, solver, init);
         }
 
         public Options withLearningRate(double lr) {
-            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, lr, reuseWindowPass, graphTopK, weights);
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, lr, reuseWindowPass, graphTopK, weights, solver, init);
         }
 
         /** Compute every pass of a window (false) instead of one pass scaled by the window's length (true). */
         public Options withReuseWindowPass(boolean reuse) {
-            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuse, graphTopK, weights);
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuse, graphTopK, weights, solver, init);
         }
 
         /** Keep only each row's k largest affinities, stored sparsely (0: dense). */
         public Options withGraphTopK(int k) {
-            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, k, weights);
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, k, weights, solver, init);
         }
 
         public Options withWeights(SpectralObjective.Weights w) {
-            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, w);
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, w, solver, init);
+        }
+
+        /** "learned" or "exact" ({@link ExactSolver}). */
+        public Options withSolver(String s) {
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights, s, init);
+        }
+
+        /** "random" or "exact" (direct parametrisation). */
+        public Options withInit(String i) {
+            return new Options(schedule, accumulation, eigs, kMax, seed, parametrisation, learningRate, reuseWindowPass, graphTopK, weights, solver, i);
+        }
+
+        public boolean exactSolver() {
+            return "exact".equals(solver);
+        }
+
+        public boolean exactInit() {
+            return "exact".equals(init);
         }
 
         SpectralEngine.Config engine(String backbone) {
@@ -191,9 +230,23 @@ public final class PerImage {
         }
     }
 
-    /** What the spectral part produced (shared by {@code segment} and {@code spectral}). */
-    /** @param graphSets for graphs that vary (sd14): the buffer's fresh model runs and reused sets; null for fixed graphs */
-    public record Features(List<Graph> graphs, String schedule, SpectralEngine.Result run, Reorthogonalisation.Result reorth, GraphBuffer.Counts graphSets) {}
+    /**
+     * What the spectral part produced (shared by {@code segment} and {@code spectral}).
+     *
+     * <p>With the exact solver there is no optimisation: {@code run} has 0 passes and updates, its
+     * {@code probabilities} hold the exact eigenvectors (signed, K x N, not probabilities) and its {@code finalLoss}
+     * is the learned objective evaluated at them; {@code reorth} holds them as U S with S = max(lambda, 0)^4
+     * ({@link ExactSolver#FEATURE_POWER}).
+     *
+     * @param graphSets for graphs that vary (sd14): the buffer's fresh model runs and reused sets; null for fixed graphs
+     * @param exact     the exact solver's eigenvectors when {@code --solver exact} or {@code --init exact} used them, else null
+     */
+    public record Features(List<Graph> graphs, String schedule, SpectralEngine.Result run, Reorthogonalisation.Result reorth, GraphBuffer.Counts graphSets,
+                           ExactSolver.Result exact) {
+        public Features(List<Graph> graphs, String schedule, SpectralEngine.Result run, Reorthogonalisation.Result reorth, GraphBuffer.Counts graphSets) {
+            this(graphs, schedule, run, reorth, graphSets, null);
+        }
+    }
 
     /** Everything a segmentation produced, with the backbone's output it came from. */
     public record Outcome(Backbone.Graphs input, Features features, KMeansSweep.Result sweep, int[] regions, Map<String, Double> seconds) {
@@ -240,14 +293,64 @@ public final class PerImage {
     }
 
     private static Features optimise(List<Graph> graphs, Options options, String backbone, Start start, SpectralEngine.Listener listener) {
+        options.checkInit();
         graphs = sparsified(graphs, options.graphTopK());
+        if (options.exactSolver()) return exactFeatures(graphs, options, null);
+        ExactSolver.Result exact = null;
+        if (start == null && options.exactInit()) {
+            exact = ExactSolver.solve(graphs, options.eigs());
+            start = exactStart(exact);
+        }
         SpectralObjective.Spec spec = start == null ? options.objective(0, 0) : options.objective(start.height(), start.width());
         try (NDManager manager = NDManager.newBaseManager();
              SpectralObjective objective = new SpectralObjective(manager, graphs, spec)) {
             FeatureMap features = featureMap(manager, objective, options, start);
             SpectralEngine.Result run = SpectralEngine.run(manager, objective, features, options.engine(backbone), listener);
             Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
-            return new Features(graphs, options.schedule().name(), run, reorth, null);
+            return new Features(graphs, options.schedule().name(), run, reorth, null, exact);
+        }
+    }
+
+    /**
+     * The exact solver's features ({@link ExactSolver}: the K largest eigenvectors of the aggregated operator at the
+     * finest graph's grid), in the form clustering, pictures and files expect: features U S with U the eigenvectors and
+     * S = max(lambda, 0)^{@link ExactSolver#FEATURE_POWER} (the "singular values" of the summary). The learned objective
+     * is evaluated at the eigenvectors once (the summary's finalLoss); nothing is optimised.
+     */
+    static Features exactFeatures(List<Graph> graphs, Options options, GraphBuffer.Counts graphSets) {
+        ExactSolver.Result exact = ExactSolver.solve(graphs, options.eigs());
+        int k = exact.channels();
+        int n = exact.nodes();
+        double[] scale = new double[k];
+        double[] scaled = exact.vectors().clone();
+        for (int c = 0; c < k; c++) {
+            scale[c] = Math.pow(Math.max(exact.values()[c], 0), ExactSolver.FEATURE_POWER);
+            for (int i = 0; i < n; i++) scaled[c * n + i] *= scale[c];
+        }
+        Reorthogonalisation.Result reorth = new Reorthogonalisation.Result(k, n, scaled, exact.vectors().clone(), scale);
+        double loss;
+        try (NDManager manager = NDManager.newBaseManager();
+             SpectralObjective objective = new SpectralObjective(manager, graphs, options.objective(exact.height(), exact.width()))) {
+            loss = SpectralEngine.gradientAt(manager, objective, exact.vectors()).loss();
+        }
+        SpectralEngine.Result run = new SpectralEngine.Result(exact.vectors().clone(), k, exact.height(), exact.width(), loss, 0, 0, 0, new double[0], exact.seconds());
+        return new Features(graphs, "none", run, reorth, graphSets, exact);
+    }
+
+    /** The learned features' start for {@code --init exact}: the eigenvectors on the simplex ({@link ExactSolver#INIT_TEMPERATURE}). */
+    public static Start exactStart(ExactSolver.Result exact) {
+        return new Start(exact.onSimplex(ExactSolver.INIT_TEMPERATURE), exact.channels(), exact.height(), exact.width());
+    }
+
+    /** The phases' seconds: "exact" for the exact solver (alone, or as the start), "optimise" for the learning. */
+    private static void putSeconds(Map<String, Double> seconds, Features features, Options options, double total) {
+        if (options.exactSolver()) {
+            seconds.put("exact", total);
+        } else if (features.exact() != null) {
+            seconds.put("exact", features.exact().seconds());
+            seconds.put("optimise", total - features.exact().seconds());
+        } else {
+            seconds.put("optimise", total);
         }
     }
 
@@ -304,7 +407,7 @@ public final class PerImage {
         if (!Double.isNaN(graphSeconds)) seconds.put("graphs", graphSeconds);
         long t1 = System.nanoTime();
         Features features = optimise(input.layers(), options, input.backbone(), null, listener);
-        seconds.put("optimise", since(t1));
+        putSeconds(seconds, features, options, since(t1));
         return cluster(input, features, options, seconds);
     }
 
@@ -334,7 +437,14 @@ public final class PerImage {
         Map<String, Double> seconds = new LinkedHashMap<>();
         if (!Double.isNaN(graphSeconds)) seconds.put("graphs", graphSeconds);
         long t1 = System.nanoTime();
+        options.checkInit();
         List<Graph> first = sparsified(input.layers(), options.graphTopK());
+        if (options.exactSolver()) { // the first pass's graphs only: the exact solver sees one set
+            Features features = exactFeatures(first, options, null);
+            putSeconds(seconds, features, options, since(t1));
+            return cluster(input, features, options, seconds);
+        }
+        ExactSolver.Result exact = options.exactInit() ? ExactSolver.solve(first, options.eigs()) : null; // started from the first pass
         Graph finest = first.get(0);
         for (Graph g : first) if (g.nodes() > finest.nodes()) finest = g;
         SpectralObjective.Spec spec = options.objective(finest.height(), finest.width());
@@ -342,12 +452,12 @@ public final class PerImage {
         Features features;
         try (NDManager manager = NDManager.newBaseManager();
              GraphBuffer source = new GraphBuffer(manager, first, () -> sparsified(passes.next(), options.graphTopK()), spec, buffer)) {
-            FeatureMap map = featureMap(manager, spec.channels(), spec.featureHeight(), spec.featureWidth(), options, null);
+            FeatureMap map = featureMap(manager, spec.channels(), spec.featureHeight(), spec.featureWidth(), options, exact == null ? null : exactStart(exact));
             SpectralEngine.Result run = SpectralEngine.run(manager, source, map, options.withReuseWindowPass(false).engine(input.backbone()), listener);
             Reorthogonalisation.Result reorth = Reorthogonalisation.of(run.probabilities(), run.channels(), run.height() * run.width());
-            features = new Features(first, options.schedule().name(), run, reorth, source.counts());
+            features = new Features(first, options.schedule().name(), run, reorth, source.counts(), exact);
         }
-        seconds.put("optimise", since(t1)); // includes the fresh UNet runs
+        putSeconds(seconds, features, options, since(t1)); // optimise includes the fresh UNet runs
         return cluster(input, features, options, seconds);
     }
 
@@ -450,6 +560,13 @@ public final class PerImage {
         s.addProperty("featureHeight", run.height());
         s.addProperty("featureWidth", run.width());
         s.addProperty("eigs", run.channels());
+        s.addProperty("solver", options.solver());
+        s.addProperty("init", options.init());
+        if (features.exact() != null) {
+            JsonArray values = new JsonArray();
+            for (double v : features.exact().values()) values.add(v);
+            s.add("exactEigenvalues", values); // of the aggregated operator M (ExactSolver), largest first
+        }
         s.addProperty("parametrisation", options.parametrisation());
         s.addProperty("schedule", features.schedule());
         s.addProperty("passes", run.passes());

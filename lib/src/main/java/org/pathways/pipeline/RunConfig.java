@@ -36,6 +36,9 @@ public final class RunConfig {
         c.addProperty("graphTopK", o.graphTopK());
         c.addProperty("eigWeight", o.weights().eig());
         c.addProperty("orthoWeight", o.weights().ortho());
+        // only when not the default, so that run folders made before these options existed still resume
+        if (!o.solver().equals(PerImage.Options.DEFAULT_SOLVER)) c.addProperty("solver", o.solver());
+        if (!o.init().equals(PerImage.Options.DEFAULT_INIT)) c.addProperty("init", o.init());
         return c;
     }
 }
