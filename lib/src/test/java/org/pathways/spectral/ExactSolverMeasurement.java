@@ -2,8 +2,6 @@ package org.pathways.spectral;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.pathways.data.SampleScene;
 import org.pathways.eval.OracleMiou;
 import org.pathways.model.Backbone;
@@ -12,15 +10,15 @@ import org.pathways.pipeline.PerImage;
 
 /**
  * The README's table "An exact solver (ours, not the paper's)": exact vs learned on three planted scenes and the demo's
- * drawn landscape. Off by default (minutes); run with
- * {@code mvn -o -q test -Dtest=ExactSolverMeasureTest -Dsurefire.failIfNoSpecifiedTests=false -Dpathways.measureExact=true}.
+ * drawn landscape. Not a test (it takes minutes and asserts nothing): a program in the test sources, run after
+ * {@code mvn -o -q test-compile} with
+ * {@code java -cp lib/target/test-classes:lib/target/classes:$(cat lib/target/classpath.txt) org.pathways.spectral.ExactSolverMeasurement}
+ * ({@code -Dpathways.measureExact.skipLandscape=true} leaves out the landscape's 14 minutes).
  */
-class ExactSolverMeasureTest {
+public final class ExactSolverMeasurement {
     record Scene(String name, SampleScene.Labelled scene, Backbone backbone) {}
 
-    @Test
-    void measure() {
-        Assumptions.assumeTrue(Boolean.getBoolean("pathways.measureExact"), "set -Dpathways.measureExact=true");
+    public static void main(String[] args) {
         PixelsBackbone small = new PixelsBackbone(PixelsBackbone.Config.defaults().withShortSides(8, 16, 32));
         List<Scene> scenes = new java.util.ArrayList<>(List.of(
                 new Scene("planted 5 regions (seed 3)", SampleScene.planted(5, 128, 96, 20, 3), small),
