@@ -13,6 +13,7 @@ import org.pathways.baseline.Baselines;
 import org.pathways.common.InvalidInputException;
 import org.pathways.data.CocoInstances;
 import org.pathways.data.SampleCoco;
+import org.pathways.eval.coco.CocoDataset;
 import org.pathways.eval.instances.InstanceProposals;
 import org.pathways.pipeline.DatasetRunner;
 import org.pathways.pipeline.InstanceSegmentation;
@@ -41,11 +42,8 @@ final class InstanceRunCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data set folder (default: $PATHWAYS_DATA_DIR/coco or ~/.cache/pathways/data/coco; sample-coco: .../sample-coco).")
     Path data;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Only the first N images by id (0: all). Raising it later continues the same run.")
-    int limit;
-
-    @Option(names = "--jobs", defaultValue = "1", description = "Images processed in parallel, each worker with its own model (default: ${DEFAULT-VALUE}).")
-    int jobs;
+    @Mixin
+    RunLimits limits;
 
     @Mixin
     BackboneOptions source;
@@ -83,15 +81,13 @@ final class InstanceRunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> chosen = methods == null || methods.isEmpty() ? InstanceSegmentation.METHODS : methods;
         for (String m : chosen) if (!InstanceSegmentation.METHODS.contains(m)) throw new InvalidInputException("--methods: unknown method '" + m + "' (known: tokencut, maskcut, ours)");
-        if (limit < 0) throw new InvalidInputException("--limit must be >= 0, got " + limit);
-        if (jobs < 1) throw new InvalidInputException("--jobs must be >= 1, got " + jobs);
+        limits.check();
         PerImage.Options options = method.options();
         InstanceProposals.Options instanceOptions = proposals.options(instanceKMax, options.seed(), InstanceProposals.Options.paper().restarts());
         CocoInstances set = open();
         Map<String, CocoInstances.Image> byId = new LinkedHashMap<>();
         for (CocoInstances.Image image : set.images()) byId.put(Long.toString(image.id()), image);
-        List<String> ids = new ArrayList<>(byId.keySet());
-        if (limit > 0 && limit < ids.size()) ids = ids.subList(0, limit);
+        List<String> ids = limits.first(new ArrayList<>(byId.keySet()));
         Path dir = out != null ? out : Path.of("results", dataset + "-table7", source.name());
         JsonObject config = RunCommand.config("instances", set.name(), source, options);
         config.addProperty("annotations", set.annotationFile().toAbsolutePath().toString());
@@ -105,13 +101,14 @@ final class InstanceRunCommand implements Callable<Integer> {
         try (ResultLog log = ResultLog.open(dir, config, List.of(InstanceSegmentation.DETECTIONS, InstanceSegmentation.COUNTS))) {
             System.err.println("instance segmentation on " + set.dir() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
             List<String> methodsRun = chosen;
-            ResultLog.Reader tables = () -> InstanceTable.write(dir, set.annotationFile(), methodsRun, note);
-            DatasetRunner.Summary summary = DatasetRunner.runItems(id -> byId.get(id), ids, log, jobs,
+            CocoDataset truth = CocoDataset.load(set.annotationFile()); // once, for every rewrite of the table
+            ResultLog.Reader tables = () -> InstanceTable.write(dir, truth, methodsRun, note);
+            DatasetRunner.Summary summary = DatasetRunner.runItems(id -> byId.get(id), ids, log, limits.jobs,
                     () -> new InstanceSegmentation(source.create(options.graphTopK()), set, options, instanceOptions,
                             Baselines.Options.defaults(), methodsRun).writingPictures(dir.resolve("pictures")),
                     System.err, RunCommand.TABLES_EVERY, tables);
             RunCommand.report(summary, dir);
-            InstanceTable.write(dir, set.annotationFile(), chosen, note);
+            InstanceTable.write(dir, truth, chosen, note);
             System.out.println(Files.readString(dir.resolve(InstanceTable.TABLE_MD))); // with the note on what the numbers are from
             System.out.println("wrote " + dir.resolve(InstanceTable.TABLE_MD));
         }

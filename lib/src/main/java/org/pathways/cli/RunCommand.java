@@ -56,11 +56,8 @@ final class RunCommand implements Runnable {
         @Option(names = "--split", defaultValue = "val", description = "Image list in ImageSets/Segmentation (default: ${DEFAULT-VALUE}).")
         String split;
 
-        @Option(names = "--limit", defaultValue = "0", description = "Only the first N images of the split (0: all). Raising it later continues the same run.")
-        int limit;
-
-        @Option(names = "--jobs", defaultValue = "1", description = "Images processed in parallel, each worker with its own model (default: ${DEFAULT-VALUE}: DJL already uses every core).")
-        int jobs;
+        @Mixin
+        RunLimits limits;
 
         LabelledImages open() {
             return switch (dataset) {
@@ -86,10 +83,7 @@ final class RunCommand implements Runnable {
         }
 
         List<String> ids(LabelledImages set) {
-            if (limit < 0) throw new InvalidInputException("--limit must be >= 0, got " + limit);
-            if (jobs < 1) throw new InvalidInputException("--jobs must be >= 1, got " + jobs);
-            List<String> ids = set.ids();
-            return limit > 0 && limit < ids.size() ? ids.subList(0, limit) : ids;
+            return limits.first(set.ids());
         }
     }
 
@@ -179,7 +173,7 @@ final class RunCommand implements Runnable {
                 System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
                 java.util.function.Supplier<String> description = () -> set.name() + ", " + log.doneCount() + " images done; run folder " + dir;
                 ResultLog.Reader tables = () -> RegionTable.write(dir, source.name(), description.get());
-                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
+                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.limits.jobs,
                         () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")),
                         System.err, TABLES_EVERY, tables);
                 report(summary, dir);
@@ -281,7 +275,7 @@ final class RunCommand implements Runnable {
                 String description = set.name() + ", " + templates + " templates, " + classNames + " class names, threshold " + threshold + " on the " + thresholdOn
                         + " (the paper's 0.7 does not say on what: our reading)";
                 ResultLog.Reader tables = () -> OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
-                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.jobs,
+                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.limits.jobs,
                         () -> new OpenVocabSegmentation((VitBackbone) source.create(options.graphTopK()), // clip-vitb16, checked above
                                 tokenizer, settings).writingPredictions(dir.resolve("predictions")),
                         System.err, TABLES_EVERY, tables);

@@ -67,35 +67,12 @@ final class SegmentCommand implements Callable<Integer> {
             System.err.println("segment " + images.get(i) + " with " + model.describe());
             PerImage.Outcome outcome = PerImage.segment(loaded.get(i), model, options, new Progress(System.err, "[" + name + "]"));
             Map<String, Object> extra = new LinkedHashMap<>();
-            int masks = writeInstances(outcome, loaded.get(i), images.get(i), instanceOptions, dir);
+            int masks = InstanceMasks.writeProposals(outcome, loaded.get(i), images.get(i).getFileName().toString(), instanceOptions, dir);
             extra.put("instanceMasks", masks);
             PerImage.write(outcome, loaded.get(i), images.get(i).toString(), options, dir, extra);
             System.out.printf("%s: %d regions, %d instance masks, final loss %.5f, %.1f s -> %s%n", images.get(i), outcome.chosenK(), masks,
                     outcome.features().run().finalLoss(), outcome.seconds().values().stream().mapToDouble(Double::doubleValue).sum(), dir);
         }
-    }
-
-    /**
-     * instances.json (COCO results: each proposal nearest-resized to the image, compressed RLE, category 1, the image's
-     * numeric file stem as image_id, or the stem itself when it is not a number) and instances.png (the proposals over
-     * the image with their scores, best on top).
-     */
-    static int writeInstances(PerImage.Outcome outcome, BufferedImage image, Path file, InstanceProposals.Options options, Path dir) throws java.io.IOException {
-        var run = outcome.features().run();
-        InstanceProposals.Proposals p = InstanceProposals.of(outcome.features().reorth().features(), run.channels(), run.height(), run.width(), options);
-        long id = InstanceMasks.numericId(file.getFileName().toString());
-        List<InstanceMasks.Detection> detections = InstanceMasks.detections(id, p.masks(), p.scores(), run.height(), run.width(), image.getHeight(), image.getWidth());
-        com.google.gson.JsonArray json = new com.google.gson.JsonArray();
-        for (InstanceMasks.Detection d : detections) {
-            com.google.gson.JsonObject o = d.toJson();
-            if (id < 0) o.addProperty("image_id", stem(file));
-            json.add(o);
-        }
-        java.nio.file.Files.createDirectories(dir);
-        String text = json.toString();
-        org.pathways.common.AtomicFiles.write(dir.resolve("instances.json"), tmp -> java.nio.file.Files.writeString(tmp, text));
-        Images.writePng(InstanceMasks.picture(image, detections, 20), dir.resolve("instances.png"));
-        return detections.size();
     }
 
     static String stem(Path p) {

@@ -8,10 +8,15 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.pathways.common.AtomicFiles;
 import org.pathways.data.Images;
+import org.pathways.eval.instances.InstanceProposals;
 import org.pathways.eval.coco.Rle;
 import org.pathways.viz.Pictures;
 
@@ -27,19 +32,24 @@ public final class InstanceMasks {
         /** {@code {"image_id", "category_id": 1, "segmentation": {"size": [h, w], "counts": "..."}, "score"}}: no bbox field, so
          * pycocotools takes the box and the area from the mask (the golden preds_segm.json's form). */
         public JsonObject toJson() {
-            JsonObject o = new JsonObject();
-            o.addProperty("image_id", imageId);
-            o.addProperty("category_id", 1);
-            JsonObject segmentation = new JsonObject();
-            JsonArray size = new JsonArray();
-            size.add(mask.height());
-            size.add(mask.width());
-            segmentation.add("size", size);
-            segmentation.addProperty("counts", mask.toCompressedString());
-            o.add("segmentation", segmentation);
-            o.addProperty("score", score);
-            return o;
+            return result(imageId, score, mask.height(), mask.width(), mask.toCompressedString());
         }
+    }
+
+    /** One COCO result: {@code image_id}, {@code category_id} 1, the compressed RLE of an h x w mask, {@code score}. */
+    public static JsonObject result(long imageId, double score, int height, int width, String counts) {
+        JsonObject o = new JsonObject();
+        o.addProperty("image_id", imageId);
+        o.addProperty("category_id", 1);
+        JsonObject segmentation = new JsonObject();
+        JsonArray size = new JsonArray();
+        size.add(height);
+        size.add(width);
+        segmentation.add("size", size);
+        segmentation.addProperty("counts", counts);
+        o.add("segmentation", segmentation);
+        o.addProperty("score", score);
+        return o;
     }
 
     private InstanceMasks() {}
@@ -64,10 +74,39 @@ public final class InstanceMasks {
         return Rle.encodeRowMajor(rowMajor, imageHeight, imageWidth);
     }
 
+    /**
+     * The instance proposals of a segmentation's features ({@link InstanceProposals}), as {@code segment} writes them:
+     * {@code instances.json} (COCO results: each proposal nearest-resized to the image, compressed RLE, category 1,
+     * the numeric file stem as image_id, or the stem itself when it is not a number) and {@code instances.png} (the
+     * proposals over the image with their scores, best on top). Returns how many there are.
+     */
+    public static int writeProposals(PerImage.Outcome outcome, BufferedImage image, String fileName, InstanceProposals.Options options, Path dir)
+            throws IOException {
+        var run = outcome.features().run();
+        InstanceProposals.Proposals p = InstanceProposals.of(outcome.features().reorth().features(), run.channels(), run.height(), run.width(), options);
+        long id = numericId(fileName);
+        List<Detection> detections = detections(id, p.masks(), p.scores(), run.height(), run.width(), image.getHeight(), image.getWidth());
+        JsonArray json = new JsonArray();
+        for (Detection d : detections) {
+            JsonObject o = d.toJson();
+            if (id < 0) o.addProperty("image_id", stem(fileName));
+            json.add(o);
+        }
+        Files.createDirectories(dir);
+        String text = json.toString();
+        AtomicFiles.write(dir.resolve("instances.json"), tmp -> Files.writeString(tmp, text));
+        Images.writePng(picture(image, detections, 20), dir.resolve("instances.png"));
+        return detections.size();
+    }
+
     /** The image {@code id} of a file: its numeric stem (COCO's {@code 000000000139.jpg} is 139), or -1. */
     public static long numericId(String fileName) {
-        String stem = fileName.replaceFirst("\\.[^.]*$", "");
+        String stem = stem(fileName);
         return stem.matches("\\d{1,18}") ? Long.parseLong(stem) : -1;
+    }
+
+    private static String stem(String fileName) {
+        return fileName.replaceFirst("\\.[^.]*$", "");
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.pathways.pipeline;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +48,11 @@ public final class InstanceTable {
      * counts, and returns the table. {@code note} says what the numbers are from (a bold warning for a generated set).
      */
     public static Table write(Path dir, Path annotations, List<String> methods, String note) throws IOException {
+        return write(dir, CocoDataset.load(annotations), methods, note);
+    }
+
+    /** As above with the ground truth already loaded (a run rewrites the table every 25 images: it reads the file once). */
+    public static Table write(Path dir, CocoDataset gt, List<String> methods, String note) throws IOException {
         Map<String, List<String[]>> byMethod = new LinkedHashMap<>();
         for (String m : methods) byMethod.put(m, new ArrayList<>());
         Set<Long> images = new LinkedHashSet<>();
@@ -62,17 +66,18 @@ public final class InstanceTable {
         for (String[] row : rows(dir.resolve(InstanceSegmentation.DETECTIONS.file()))) {
             if (byMethod.containsKey(row[1])) byMethod.get(row[1]).add(row);
         }
-        CocoDataset gt = images.isEmpty() ? null : CocoDataset.load(annotations);
         StringColumn method = StringColumn.create("method");
         StringColumn source = StringColumn.create("source");
         Map<String, DoubleColumn> columns = new LinkedHashMap<>();
         for (String c : PaperFigures.TABLE7_COLUMNS) columns.put(c, DoubleColumn.create(c));
         for (String m : methods) {
             JsonArray results = new JsonArray();
-            for (String[] r : byMethod.get(m)) results.add(detection(r));
+            for (String[] r : byMethod.get(m)) { // image_id,method,rank,score,height,width,counts
+                results.add(InstanceMasks.result(Long.parseLong(r[0]), Double.parseDouble(r[3]), Integer.parseInt(r[4]), Integer.parseInt(r[5]), r[6]));
+            }
             String text = results.toString();
             AtomicFiles.write(dir.resolve(resultsFile(m)), tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
-            if (gt == null) continue;
+            if (images.isEmpty()) continue;
             long[] ids = images.stream().mapToLong(Long::longValue).sorted().toArray();
             CocoEval.Params params = CocoEval.Params.defaults().classAgnostic().withImageIds(ids);
             CocoResults loaded = CocoResults.fromJson(results, dir.resolve(resultsFile(m)).toString(), gt);
@@ -107,28 +112,9 @@ public final class InstanceTable {
         return v < 0 ? v : 100 * v;
     }
 
-    /** One row of detections.csv as a COCO result (no bbox field: the box and the area come from the mask). */
-    private static JsonObject detection(String[] r) {
-        JsonObject o = new JsonObject();
-        o.addProperty("image_id", Long.parseLong(r[0]));
-        o.addProperty("category_id", 1);
-        JsonObject segmentation = new JsonObject();
-        JsonArray size = new JsonArray();
-        size.add(Integer.parseInt(r[4]));
-        size.add(Integer.parseInt(r[5]));
-        segmentation.add("size", size);
-        segmentation.addProperty("counts", r[6]);
-        o.add("segmentation", segmentation);
-        o.addProperty("score", Double.parseDouble(r[3]));
-        return o;
-    }
-
+    /** The rows of one of the run's tables (none before its first image). */
     private static List<String[]> rows(Path csv) throws IOException {
-        List<String[]> out = new ArrayList<>();
-        if (!Files.isRegularFile(csv)) return out;
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(lines.get(i).split(",", -1));
-        return out;
+        return Files.isRegularFile(csv) ? ScoreRows.read(csv) : List.of();
     }
 
     /** The table as Markdown: ours first, then the paper's rows, marked. */
