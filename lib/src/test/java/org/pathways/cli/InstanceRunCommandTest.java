@@ -107,6 +107,7 @@ class InstanceRunCommandTest {
         assertTrue(Files.isRegularFile(folder.resolve("instances.png")));
         JsonObject summary = JsonParser.parseString(Files.readString(folder.resolve("summary.json"))).getAsJsonObject();
         assertEquals(json.size(), summary.get("instanceMasks").getAsInt());
+        assertTrue(summary.get("instanceSeconds").getAsDouble() > 0);
         CliTest.assertBadInput(CliTest.run("segment", img.toString(), "--max-masks", "0", "--out", dir.resolve("seg2").toString()), "--max-masks 0");
     }
 
