@@ -1,5 +1,11 @@
 package org.pathways.eval;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import smile.clustering.BBDTree;
 import smile.clustering.KMeans;
 
@@ -17,6 +23,18 @@ public final class KMeansSweep {
 
     /** The whole sweep and the chosen fit. */
     public record Result(Fit[] fits, Fit best) {}
+
+    /**
+     * The values of k are fitted in parallel, one per core. Each fit seeds Smile's per-thread generator itself
+     * ({@link FeatureClustering#kMeans}), so the labels do not depend on the thread or the order. A pool of its own,
+     * not the fork-join pool: a fork-join worker that waits inside the silhouette's parallel stream may run another
+     * fit in the middle of its own, and that fit would re-seed the generator under it.
+     */
+    private static final ExecutorService FITS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
+        Thread t = new Thread(task, "k-means sweep");
+        t.setDaemon(true);
+        return t;
+    });
 
     private KMeansSweep() {}
 
@@ -43,12 +61,30 @@ public final class KMeansSweep {
         BBDTree tree = new BBDTree(points);
         // the N^2 distances once for every k, not once per k (the silhouette's cost)
         double[] distances = points.length <= Silhouette.MAX_CACHED_POINTS ? Silhouette.distances(points) : null;
+        List<Future<Fit>> pending = new ArrayList<>();
+        for (int k = kMin; k <= upper; k++) {
+            int clusters = k;
+            pending.add(FITS.submit(() -> fit(tree, points, distances, clusters, restarts, seed + clusters)));
+        }
         Fit best = null;
         for (int k = kMin; k <= upper; k++) {
-            Fit f = fit(tree, points, distances, k, restarts, seed + k);
+            Fit f = result(pending.get(k - kMin));
             fits[k - kMin] = f;
             if (best == null || f.silhouette() > best.silhouette()) best = f;
         }
         return new Result(fits, best);
+    }
+
+    private static Fit result(Future<Fit> pending) {
+        try {
+            return pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the k-means sweep", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }
