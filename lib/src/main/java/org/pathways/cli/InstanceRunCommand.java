@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
                 + "COCO box and mask AP50 / AP75 / AR100 against the class-agnostic annotations, on the images done so far.",
             "Writes OUT/detections.csv (one row per mask: image_id,method,rank,score,height,width,counts), OUT/mask-counts.csv, "
                 + "OUT/results-<method>.json (COCO results format), OUT/pictures/<image id>.png, then table7.csv and table7.md."})
-final class InstanceRunCommand implements Callable<Integer> {
+final class InstanceRunCommand implements Callable<Integer>, ImageRuns.Command {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** The generated set's size. */
     static final int SAMPLE_COCO_IMAGES = 8;
 
@@ -77,8 +80,11 @@ final class InstanceRunCommand implements Callable<Integer> {
         };
     }
 
-    @Override
-    public Integer call() throws Exception {
+    /** What every image of the run needs, its options checked (one-line errors) before any work. */
+    private record Plan(List<String> chosen, PerImage.Options options, InstanceProposals.Options instanceOptions, CocoInstances set,
+                        Map<String, CocoInstances.Image> byId) {}
+
+    private Plan plan() throws IOException {
         List<String> chosen = methods == null || methods.isEmpty() ? InstanceSegmentation.METHODS : methods;
         for (String m : chosen) if (!InstanceSegmentation.METHODS.contains(m)) throw new InvalidInputException("--methods: unknown method '" + m + "' (known: tokencut, maskcut, ours)");
         limits.check();
@@ -87,6 +93,31 @@ final class InstanceRunCommand implements Callable<Integer> {
         CocoInstances set = open();
         Map<String, CocoInstances.Image> byId = new LinkedHashMap<>();
         for (CocoInstances.Image image : set.images()) byId.put(Long.toString(image.id()), image);
+        return new Plan(List.copyOf(chosen), options, instanceOptions, set, byId);
+    }
+
+    private DatasetRunner.Work<CocoInstances.Image> work(Plan p) {
+        return new DatasetRunner.Work<>(p.byId()::get, () -> new InstanceSegmentation(source.create(p.options().graphTopK()), p.set(), p.options(),
+                p.instanceOptions(), Baselines.Options.defaults(), p.chosen()).writingPictures());
+    }
+
+    @Override
+    public DatasetRunner.Work<?> work() {
+        try {
+            return work(plan());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan = plan();
+        List<String> chosen = plan.chosen();
+        PerImage.Options options = plan.options();
+        InstanceProposals.Options instanceOptions = plan.instanceOptions();
+        CocoInstances set = plan.set();
+        Map<String, CocoInstances.Image> byId = plan.byId();
         List<String> ids = limits.first(new ArrayList<>(byId.keySet()));
         Path dir = out != null ? out : Path.of("results", dataset + "-table7", source.name());
         JsonObject config = RunCommand.config("instances", set.name(), source, options);
@@ -103,10 +134,7 @@ final class InstanceRunCommand implements Callable<Integer> {
             List<String> methodsRun = chosen;
             CocoDataset truth = CocoDataset.load(set.annotationFile()); // once, for every rewrite of the table
             ResultLog.Reader tables = () -> InstanceTable.write(dir, truth, methodsRun, note);
-            DatasetRunner.Summary summary = DatasetRunner.runItems(id -> byId.get(id), ids, log, limits.jobs,
-                    () -> new InstanceSegmentation(source.create(options.graphTopK()), set, options, instanceOptions,
-                            Baselines.Options.defaults(), methodsRun).writingPictures(dir.resolve("pictures")),
-                    System.err, RunCommand.TABLES_EVERY, tables);
+            DatasetRunner.Summary summary = limits.run(work(plan), ids, log, RunCommand.TABLES_EVERY, tables, spec);
             RunCommand.report(summary, dir);
             InstanceTable.write(dir, truth, chosen, note);
             System.out.println(Files.readString(dir.resolve(InstanceTable.TABLE_MD))); // with the note on what the numbers are from

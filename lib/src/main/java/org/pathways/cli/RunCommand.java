@@ -124,7 +124,10 @@ final class RunCommand implements Runnable {
             description = {"Region quality over a data set (paper Table 1, Fig. 4): our regions and the single-affinity baselines, "
                     + "every k from 2 to --k-max, scored by oracle mIoU.",
                 "Writes OUT/per-image.csv (image_id,method,k,selected,miou,seconds), OUT/label-counts.csv, OUT/regions/<method>/<id>.png, then table1.csv, table1.md and figure4.png."})
-    static final class PerImageRun implements Callable<Integer> {
+    static final class PerImageRun implements Callable<Integer>, ImageRuns.Command {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         DataOptions data;
 
@@ -154,13 +157,33 @@ final class RunCommand implements Runnable {
         @Option(names = "--out", description = "Run folder (default: results/voc-table1/<backbone>, or results/<dataset>-table1/<backbone>).")
         Path out;
 
+        /** What every image of the run needs, its options checked (one-line errors) before any work. */
+        private record Plan(List<String> chosen, LabelledImages set, PerImage.Options options, Baselines.Options baseline) {}
+
+        private Plan plan() {
+            List<String> chosen = RegionQuality.expandMethods(methods == null || methods.isEmpty() ? RegionQuality.allMethods() : methods);
+            LabelledImages set = data.open();
+            return new Plan(chosen, set, method.options(), baselineOptions(ncutEigenvectors, baselineFeatures, maskCutStops));
+        }
+
+        private DatasetRunner.Work<LabelledImages.LabelledImage> work(Plan p) {
+            return new DatasetRunner.Work<>(p.set()::load,
+                    () -> new RegionQuality(source.create(p.options().graphTopK()), p.chosen(), p.options(), p.baseline()).writingRegions());
+        }
+
+        @Override
+        public DatasetRunner.Work<?> work() {
+            return work(plan());
+        }
+
         @Override
         public Integer call() throws Exception {
-            List<String> chosen = RegionQuality.expandMethods(methods == null || methods.isEmpty() ? RegionQuality.allMethods() : methods); // before any work
-            LabelledImages set = data.open();
+            Plan plan = plan();
+            List<String> chosen = plan.chosen();
+            LabelledImages set = plan.set();
             List<String> ids = data.ids(set);
-            PerImage.Options options = method.options();
-            Baselines.Options baseline = baselineOptions(ncutEigenvectors, baselineFeatures, maskCutStops);
+            PerImage.Options options = plan.options();
+            Baselines.Options baseline = plan.baseline();
             Path dir = data.out(out, "table1", source.name());
             JsonObject config = config("per-image", set, source, options);
             config.addProperty("methods", String.join(",", chosen));
@@ -173,9 +196,7 @@ final class RunCommand implements Runnable {
                 System.err.println("per-image regions on " + set.location() + " (" + ids.size() + " images), methods " + chosen + " -> " + dir);
                 java.util.function.Supplier<String> description = () -> set.name() + ", " + log.doneCount() + " images done; run folder " + dir;
                 ResultLog.Reader tables = () -> RegionTable.write(dir, source.name(), description.get());
-                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.limits.jobs,
-                        () -> new RegionQuality(source.create(options.graphTopK()), chosen, options, baseline).writingRegions(dir.resolve("regions")),
-                        System.err, TABLES_EVERY, tables);
+                DatasetRunner.Summary summary = data.limits.run(work(plan), ids, log, TABLES_EVERY, tables, spec);
                 report(summary, dir);
                 var table = RegionTable.write(dir, source.name(), description.get());
                 System.out.println(RegionTable.markdown(table));
@@ -213,7 +234,10 @@ final class RunCommand implements Runnable {
             description = {"Open-vocabulary semantic segmentation with CLIP (paper App. D.1, Table 6): our regions from CLIP's attentions, "
                     + "MaskCLIP-style value features, prompt-ensembled class embeddings; a region whose best score is below the threshold is background. The backbone is clip-vitb16.",
                 "Writes OUT/per-image.csv, OUT/class-counts.csv, OUT/predictions/<id>.png (VOC palette PNGs), table6.csv, table6.md and a per-class IoU chart."})
-    static final class OpenVocabRun implements Callable<Integer> {
+    static final class OpenVocabRun implements Callable<Integer>, ImageRuns.Command {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         DataOptions data;
 
@@ -246,8 +270,10 @@ final class RunCommand implements Runnable {
         @Option(names = "--out", description = "Run folder (default: results/voc-open-vocab/<backbone>).")
         Path out;
 
-        @Override
-        public Integer call() throws Exception {
+        /** What every image of the run needs, its options checked (one-line errors) before any work. */
+        private record Plan(LabelledImages set, PerImage.Options options, OpenVocabSegmentation.Settings settings, ClipTokenizer tokenizer) {}
+
+        private Plan plan() {
             source.fallback = "clip-vitb16";
             if (!source.name().equals("clip-vitb16")) throw new InvalidInputException("--backbone " + source.name() + ": open-vocab runs on clip-vitb16 (CLIP's joint image-text space)");
             boolean onCosine = switch (thresholdOn) {
@@ -258,11 +284,28 @@ final class RunCommand implements Runnable {
             OpenVocabulary.templates(templates); // refuse an unknown list before any work
             OpenVocabulary.vocClassNames(classNames);
             LabelledImages set = data.open();
-            List<String> ids = data.ids(set);
             PerImage.Options options = method.options();
             OpenVocabSegmentation.Settings settings = OpenVocabSegmentation.Settings.defaults().withMethod(options)
                     .withTemplates(templates).withClassNames(classNames).withThreshold(threshold, onCosine);
-            ClipTokenizer tokenizer = OpenVocabSegmentation.tokenizer(vocab, merges, source.weights);
+            return new Plan(set, options, settings, OpenVocabSegmentation.tokenizer(vocab, merges, source.weights));
+        }
+
+        private DatasetRunner.Work<LabelledImages.LabelledImage> work(Plan p) {
+            return new DatasetRunner.Work<>(p.set()::load, () -> new OpenVocabSegmentation((VitBackbone) source.create(p.options().graphTopK()), // clip-vitb16, checked
+                    p.tokenizer(), p.settings()).writingPredictions());
+        }
+
+        @Override
+        public DatasetRunner.Work<?> work() {
+            return work(plan());
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Plan plan = plan();
+            LabelledImages set = plan.set();
+            List<String> ids = data.ids(set);
+            PerImage.Options options = plan.options();
             checkModel(source, options);
             Path dir = data.out(out, "open-vocab", source.name());
             JsonObject config = config("open-vocab", set, source, options);
@@ -275,10 +318,7 @@ final class RunCommand implements Runnable {
                 String description = set.name() + ", " + templates + " templates, " + classNames + " class names, threshold " + threshold + " on the " + thresholdOn
                         + " (the paper's 0.7 does not say on what: our reading)";
                 ResultLog.Reader tables = () -> OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
-                DatasetRunner.Summary summary = DatasetRunner.run(set, ids, log, data.limits.jobs,
-                        () -> new OpenVocabSegmentation((VitBackbone) source.create(options.graphTopK()), // clip-vitb16, checked above
-                                tokenizer, settings).writingPredictions(dir.resolve("predictions")),
-                        System.err, TABLES_EVERY, tables);
+                DatasetRunner.Summary summary = data.limits.run(work(plan), ids, log, TABLES_EVERY, tables, spec);
                 report(summary, dir);
                 var table = OpenVocabTable.write(dir, set.labelNames(), log.doneCount() + " images of " + description);
                 System.out.println(RegionTable.markdown(table));

@@ -73,6 +73,13 @@ public final class Images {
         });
     }
 
+    /** The bytes of a PNG of the image (what {@link #writePng} writes). */
+    public static byte[] encodePng(BufferedImage image) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer");
+        return out.toByteArray();
+    }
+
     /** Writes a JPEG (quality 0.9) atomically: for pictures meant to be small, such as the README's. */
     public static void writeJpeg(BufferedImage image, Path file) throws IOException {
         AtomicFiles.write(file, tmp -> writeJpegTo(image, tmp));

@@ -105,15 +105,19 @@ public final class VocMasks {
 
     /** Writes labels (0..255 each) as an 8-bit palette PNG with the VOC colour map, atomically. */
     public static void write(Path file, int[] labels, int width, int height) throws IOException {
+        byte[] png = encode(labels, width, height);
+        AtomicFiles.write(file, tmp -> java.nio.file.Files.write(tmp, png));
+    }
+
+    /** The bytes of {@link #write}'s PNG, for a result that is written elsewhere (e.g. by a Spark driver). */
+    public static byte[] encode(int[] labels, int width, int height) throws IOException {
         if (labels.length != width * height) throw new IllegalArgumentException(labels.length + " labels for " + width + "x" + height);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, PALETTE);
         for (int v : labels) {
             if (v < 0 || v > 255) throw new IllegalArgumentException("label " + v + " does not fit a palette index");
         }
         image.getRaster().setSamples(0, 0, width, height, 0, labels);
-        AtomicFiles.write(file, tmp -> {
-            if (!ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer");
-        });
+        return Images.encodePng(image);
     }
 
     /**

@@ -2,13 +2,14 @@ package org.pathways.pipeline;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.pathways.common.InvalidInputException;
 import org.pathways.data.LabelledImages;
@@ -20,10 +21,23 @@ import org.pathways.data.LabelledImages;
  * option the model refuses) stops the run. Progress shows the pace and the ETA. With {@code jobs > 1} each worker
  * has its own {@link ImageJob} (its own model). Jobs are closed only after every worker has finished its image, so a
  * model is never freed under a running native call.
+ *
+ * <p>The work on one image is {@link #processOne}, and what it returns is recorded by {@link RunRecorder}: a
+ * distributed engine (the spark module) calls the first on its executors and the second on its driver.
  */
 public final class DatasetRunner {
-    /** What one image produced: rows per table, and a few words for the progress line. */
-    public record Outcome(Map<String, List<String>> rows, String note) {}
+    /**
+     * What one image produced: rows per table, a few words for the progress line, and pictures by path relative to
+     * the run folder (written by whoever records the image, so that workers on other machines need no access to it).
+     */
+    public record Outcome(Map<String, List<String>> rows, String note, Map<String, byte[]> files) implements Serializable {
+        public Outcome(Map<String, List<String>> rows, String note) {
+            this(rows, note, Map.of());
+        }
+    }
+
+    /** One image's result: its outcome, or why its files were bad ({@code skipReason}); seconds it took. */
+    public record ImageResult(String id, Outcome outcome, String skipReason, double seconds) implements Serializable {}
 
     /** The experiment's work on one item (an image with whatever its data set gives with it). */
     public interface Job<T> extends AutoCloseable {
@@ -36,14 +50,11 @@ public final class DatasetRunner {
     /** A job on the images of a {@link LabelledImages} set. */
     public interface ImageJob extends Job<LabelledImages.LabelledImage> {}
 
+    /** A run's work: how to read the item of an id (an {@link InvalidInputException} skips it), and a new job (its own model). */
+    public record Work<T>(Function<String, T> load, Supplier<? extends Job<T>> newJob) {}
+
     /** How the run went. */
     public record Summary(int processed, int skipped, int alreadyDone, double seconds) {}
-
-    /**
-     * For tests of the resume guarantee ({@code -Dpathways.testing.pauseAfter=N}): after recording its N-th image the
-     * run waits until it is killed, so a test can kill it part-way at a known point instead of racing it.
-     */
-    private static final int PAUSE_AFTER = Integer.getInteger("pathways.testing.pauseAfter", 0);
 
     private DatasetRunner() {}
 
@@ -65,16 +76,11 @@ public final class DatasetRunner {
      * The runner for any data set: {@code load} reads the item of an id (an {@link InvalidInputException} skips it),
      * the rest as above.
      */
-    public static <T> Summary runItems(java.util.function.Function<String, T> load, List<String> ids, ResultLog log, int jobs,
+    public static <T> Summary runItems(Function<String, T> load, List<String> ids, ResultLog log, int jobs,
                                        Supplier<? extends Job<T>> newJob, PrintStream progress, int every, ResultLog.Reader interim)
             throws IOException, InterruptedException {
-        List<String> todo = new ArrayList<>();
-        for (String id : ids) if (!log.isDone(id)) todo.add(id);
-        int already = ids.size() - todo.size();
-        if (already > 0) progress.printf("%s: %d of %d images already done, resuming%n", log.dir(), already, ids.size());
-        long start = System.nanoTime();
-        AtomicInteger finished = new AtomicInteger();
-        AtomicInteger skipped = new AtomicInteger();
+        RunRecorder recorder = new RunRecorder(log, ids, progress, every, interim);
+        List<String> todo = recorder.todo();
         int workers = Math.max(1, Math.min(jobs, todo.size()));
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "pathways-image");
@@ -94,33 +100,7 @@ public final class DatasetRunner {
                 futures.add(pool.submit(() -> {
                     if (failed.get()) return null; // another image failed: the run is stopping
                     try {
-                        Job<T> job = perThread.get();
-                        long t0 = System.nanoTime();
-                        String note;
-                        T sample = null;
-                        try {
-                            sample = load.apply(id);
-                            note = null;
-                        } catch (InvalidInputException e) { // a bad file is this image's problem; anything else stops the run
-                            log.skip(id, e.getMessage());
-                            skipped.incrementAndGet();
-                            note = "skipped: " + e.getMessage();
-                        }
-                        if (sample != null) {
-                            Outcome outcome = job.process(sample);
-                            log.record(id, outcome.rows());
-                            note = outcome.note();
-                        }
-                        int n = finished.incrementAndGet();
-                        if (PAUSE_AFTER > 0 && n >= PAUSE_AFTER) {
-                            while (true) Thread.sleep(60_000); // until killed (see PAUSE_AFTER)
-                        }
-                        double elapsed = (System.nanoTime() - start) / 1e9;
-                        double eta = elapsed / n * (todo.size() - n);
-                        if (every > 0 && interim != null && n % every == 0 && n < todo.size()) log.whileQuiet(interim);
-                        synchronized (progress) {
-                            progress.printf("[%d/%d] %s %.1fs  %s  | RSS %s  ETA %s%n", already + n, ids.size(), id, (System.nanoTime() - t0) / 1e9, note, memory(), duration(eta));
-                        }
+                        recorder.accept(processOne(load, perThread.get(), id));
                     } catch (Exception | Error e) {
                         failed.set(true);
                         throw e;
@@ -146,16 +126,23 @@ public final class DatasetRunner {
             }
             for (Job<T> j : created) j.close();
         }
-        log.sortTables();
-        return new Summary(finished.get() - skipped.get(), skipped.get(), already, (System.nanoTime() - start) / 1e9);
+        return recorder.finish();
     }
 
-    /** Resident memory for the progress line, so that a long run shows whether it grows. */
-    private static String memory() {
-        long mib = ProcessStatus.residentMiB();
-        if (mib >= 0) return mib + " MiB";
-        Runtime r = Runtime.getRuntime();
-        return ((r.totalMemory() - r.freeMemory()) >> 20) + " MiB heap";
+    /**
+     * The work on one image, wherever it runs: reads its item (bad files: an {@link ImageResult} that says why, not an
+     * exception) and processes it. Any other failure is thrown: it stops a local run, and a distributed engine retries it.
+     */
+    public static <T> ImageResult processOne(Function<String, T> load, Job<T> job, String id) throws Exception {
+        long t0 = System.nanoTime();
+        T item;
+        try {
+            item = load.apply(id);
+        } catch (InvalidInputException e) {
+            return new ImageResult(id, null, e.getMessage(), (System.nanoTime() - t0) / 1e9);
+        }
+        Outcome outcome = job.process(item);
+        return new ImageResult(id, outcome, null, (System.nanoTime() - t0) / 1e9);
     }
 
     static String duration(double seconds) {

@@ -1,7 +1,6 @@
 package org.pathways.pipeline;
 
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ public final class InstanceSegmentation implements DatasetRunner.Job<CocoInstanc
     private final Baselines.Options baseline;
     private final List<String> methods;
     private final CocoInstances set;
-    private Path pictures;
+    private String picturesFolder;
 
     public InstanceSegmentation(Backbone backbone, CocoInstances set, PerImage.Options options, InstanceProposals.Options proposals,
                                 Baselines.Options baseline, List<String> methods) {
@@ -57,9 +56,12 @@ public final class InstanceSegmentation implements DatasetRunner.Job<CocoInstanc
         this.methods = List.copyOf(methods);
     }
 
-    /** Also writes {@code dir/<image id>.png}: our masks over the image with their scores. */
-    public InstanceSegmentation writingPictures(Path dir) {
-        this.pictures = dir;
+    /** The run folder's folder of pictures. */
+    public static final String PICTURES = "pictures";
+
+    /** Also returns the file {@code pictures/<image id>.png} of the outcome: our masks over the image with their scores. */
+    public InstanceSegmentation writingPictures() {
+        this.picturesFolder = PICTURES;
         return this;
     }
 
@@ -128,10 +130,11 @@ public final class InstanceSegmentation implements DatasetRunner.Job<CocoInstanc
             counts.add(String.format(Locale.ROOT, "%d,%s,%d,%.3f", image.id(), method, list.size(), seconds.get(method)));
             note.append(method).append(' ').append(list.size()).append(" masks  ");
         }
-        if (pictures != null && found.containsKey(OURS)) {
-            Images.writePng(InstanceMasks.picture(picture, found.get(OURS), 20), pictures.resolve(image.id() + ".png"));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        if (picturesFolder != null && found.containsKey(OURS)) {
+            files.put(picturesFolder + "/" + image.id() + ".png", Images.encodePng(InstanceMasks.picture(picture, found.get(OURS), 20)));
         }
-        return new DatasetRunner.Outcome(Map.of(DETECTIONS.file(), detections, COUNTS.file(), counts), note.toString().strip());
+        return new DatasetRunner.Outcome(Map.of(DETECTIONS.file(), detections, COUNTS.file(), counts), note.toString().strip(), files);
     }
 
     @Override

@@ -81,7 +81,7 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
     private final OpenVocabulary.Rule rule;
     private final double[][] classEmbeddings;
     private final int dim;
-    private Path predictionsDir;
+    private String predictionsFolder;
 
     /**
      * @param backbone a CLIP backbone (clip-vitb16); the job owns it from now on and closes it (it runs a copy that
@@ -117,9 +117,12 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
         return ClipTokenizer.fromFiles(v, m);
     }
 
-    /** Also writes our per-pixel classes as {@code dir/<image id>.png}, a VOC-format palette PNG. */
-    public OpenVocabSegmentation writingPredictions(Path dir) {
-        this.predictionsDir = dir;
+    /** The run folder's folder of predictions. */
+    public static final String PREDICTIONS = "predictions";
+
+    /** Also returns our per-pixel classes as the file {@code predictions/<image id>.png} of the outcome, a VOC-format palette PNG. */
+    public OpenVocabSegmentation writingPredictions() {
+        this.predictionsFolder = PREDICTIONS;
         return this;
     }
 
@@ -163,9 +166,9 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
         long t0 = System.nanoTime();
         Prediction p = predict(sample.image());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (predictionsDir != null) {
-            java.nio.file.Files.createDirectories(predictionsDir);
-            org.pathways.data.VocMasks.write(predictionsDir.resolve(sample.id() + ".png"), p.labels().get(OURS), sample.width(), sample.height());
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        if (predictionsFolder != null) {
+            files.put(predictionsFolder + "/" + sample.id() + ".png", org.pathways.data.VocMasks.encode(p.labels().get(OURS), sample.width(), sample.height()));
         }
         List<String> perImage = new ArrayList<>();
         List<String> counts = new ArrayList<>();
@@ -181,7 +184,7 @@ public final class OpenVocabSegmentation implements DatasetRunner.ImageJob {
         Map<String, List<String>> rows = new LinkedHashMap<>();
         rows.put(PER_IMAGE.file(), perImage);
         rows.put(COUNTS.file(), counts);
-        return new DatasetRunner.Outcome(rows, note.toString().strip());
+        return new DatasetRunner.Outcome(rows, note.toString().strip(), files);
     }
 
     @Override

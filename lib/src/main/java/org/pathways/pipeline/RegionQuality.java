@@ -2,8 +2,6 @@ package org.pathways.pipeline;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +45,7 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
     private final List<String> methods;
     private final PerImage.Options options;
     private final Baselines.Options baselineSettings;
-    private Path regionsDir;
+    private String regionsFolder;
 
     /**
      * @param methods {@link #OURS} and baseline names ({@link Baselines#expand}: {@code ncut-features:E} and the set
@@ -60,12 +58,15 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         this.baselineSettings = baselineSettings;
     }
 
+    /** The run folder's folder of region pictures. */
+    public static final String REGIONS = "regions";
+
     /**
-     * Also writes each method's selected regions as {@code dir/<method>/<image id>.png} (palette PNG, value = region
-     * id, VOC colours), to look at or to score again.
+     * Also returns each method's selected regions as the file {@code regions/<method>/<image id>.png} of the outcome
+     * (palette PNG, value = region id, VOC colours), to look at or to score again; the run writes it.
      */
-    public RegionQuality writingRegions(Path dir) {
-        this.regionsDir = dir;
+    public RegionQuality writingRegions() {
+        this.regionsFolder = REGIONS;
         return this;
     }
 
@@ -106,6 +107,7 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         int w = image.getWidth();
         List<String> perImage = new ArrayList<>();
         List<String> counts = new ArrayList<>();
+        Map<String, byte[]> pictures = new LinkedHashMap<>();
         StringBuilder note = new StringBuilder();
         long start = System.nanoTime();
         // sd14: the first pass serves every method, ours then runs its further passes on the same encoding
@@ -123,14 +125,14 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
                     IouCounts iou = OracleMiou.counts(regions, sample.labels());
                     perImage.add(ScoreRows.perImage(sample.id(), method, c.k(), c.selected(), iou.miou(), seconds));
                     ScoreRows.addCounts(counts, sample.id(), method, c.k(), iou);
-                    if (c.selected() && regionsDir != null) writeRegions(method, sample.id(), regions, w, h);
+                    if (c.selected() && regionsFolder != null) pictures.put(regionsFolder + "/" + folderName(method) + "/" + sample.id() + ".png", VocMasks.encode(regions, w, h));
                     if (c.selected()) note.append(String.format(Locale.ROOT, "%s k=%d %.3f  ", method, c.k(), iou.miou()));
                 }
             }
             Map<String, List<String>> rows = new LinkedHashMap<>();
             rows.put(PER_IMAGE.file(), perImage);
             rows.put(COUNTS.file(), counts);
-            return new DatasetRunner.Outcome(rows, note.toString().strip());
+            return new DatasetRunner.Outcome(rows, note.toString().strip(), pictures);
         }
     }
 
@@ -175,12 +177,6 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
     /** The folder of a method's region pictures ({@code ncut-features:8} -> {@code ncut-features-e8}). */
     public static String folderName(String method) {
         return method.replace(":", "-e");
-    }
-
-    private void writeRegions(String method, String id, int[] regions, int width, int height) throws IOException {
-        Path file = regionsDir.resolve(folderName(method)).resolve(id + ".png");
-        Files.createDirectories(file.getParent());
-        VocMasks.write(file, regions, width, height);
     }
 
     @Override

@@ -109,6 +109,11 @@ public final class ResultLog implements AutoCloseable {
         return dir;
     }
 
+    /** The run's tables, {@link #SKIPPED} last. */
+    public List<Table> tables() {
+        return tables;
+    }
+
     public boolean isDone(String id) {
         synchronized (done) {
             return done.contains(id);
@@ -127,13 +132,27 @@ public final class ResultLog implements AutoCloseable {
      * @throws IllegalStateException when the log is closed (a worker outliving its run is a bug, not a row to drop)
      */
     public void record(String id, Map<String, List<String>> rows) throws IOException {
-        append(id, rows, true);
+        append(id, rows, Map.of(), true);
     }
 
-    private void append(String id, Map<String, List<String>> rows, boolean finished) throws IOException {
+    /**
+     * As above, with the image's pictures: each file (a path relative to the run folder) is written atomically before
+     * the rows, so a finished image has them all; a picture of an unfinished image is overwritten when it is redone.
+     */
+    public void record(String id, Map<String, List<String>> rows, Map<String, byte[]> files) throws IOException {
+        append(id, rows, files, true);
+    }
+
+    private void append(String id, Map<String, List<String>> rows, Map<String, byte[]> files, boolean finished) throws IOException {
         synchronized (done) {
             if (closed) throw new IllegalStateException(dir + ": a row of " + id + " was recorded after its run folder was closed");
             if (RunFolder.shuttingDown()) return; // a run stopping (Ctrl-C): the next one computes this image again
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                Path file = dir.resolve(f.getKey()).normalize();
+                if (!file.startsWith(dir.normalize())) throw new IllegalArgumentException(f.getKey() + ": a picture of " + id + " outside the run folder");
+                byte[] bytes = f.getValue();
+                AtomicFiles.write(file, tmp -> Files.write(tmp, bytes));
+            }
             for (Table t : tables) {
                 List<String> r = rows.getOrDefault(t.file(), List.of());
                 for (String line : r) {
@@ -154,7 +173,7 @@ public final class ResultLog implements AutoCloseable {
      * run on the folder tries it again (the file may have been fixed), and its row here is dropped then.
      */
     public void skip(String id, String reason) throws IOException {
-        append(id, Map.of(SKIPPED.file(), List.of(id + "," + reason.replace(',', ';').replace('\n', ' '))), false);
+        append(id, Map.of(SKIPPED.file(), List.of(id + "," + reason.replace(',', ';').replace('\n', ' '))), Map.of(), false);
     }
 
     private static void appendSynced(Path file, String text) throws IOException {
