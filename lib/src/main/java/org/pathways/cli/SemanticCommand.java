@@ -1,7 +1,6 @@
 package org.pathways.cli;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +135,7 @@ final class SemanticCommand implements Callable<Integer> {
         if (name == null) {
             name = file.getFileName().toString();
             if (Files.isRegularFile(config)) {
-                JsonObject c = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+                JsonObject c = org.pathways.common.JsonFiles.readObject(config);
                 if (c.has("graph")) {
                     String graph = c.get("graph").getAsString();
                     name = "Ours (" + (graph.equals("qk") ? "Q-K" : "V-V") + " graph)" + (c.has("backbone") ? ", " + c.get("backbone").getAsString() : "");

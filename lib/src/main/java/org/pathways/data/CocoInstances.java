@@ -3,11 +3,7 @@ package org.pathways.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,16 +51,12 @@ public final class CocoInstances {
                     + "; data-scripts/fetch-coco.sh gets them; --dataset sample-coco tries things offline)");
         }
         JsonArray list;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            JsonElement root0 = JsonParser.parseReader(reader);
+        {
+            JsonElement root0 = org.pathways.common.JsonFiles.read(file);
             if (!root0.isJsonObject() || !root0.getAsJsonObject().has("images") || !root0.getAsJsonObject().get("images").isJsonArray()) {
                 throw new InvalidInputException(file + ": not a COCO annotation file (no images list)");
             }
             list = root0.getAsJsonObject().getAsJsonArray("images");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
-        } catch (com.google.gson.JsonParseException e) {
-            throw new InvalidInputException(file + ": not valid JSON (" + firstLine(e.getMessage()) + ")", e);
         }
         List<Image> images = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
@@ -79,10 +71,6 @@ public final class CocoInstances {
         if (images.isEmpty()) throw new InvalidInputException(file + ": the images list is empty");
         images.sort(Comparator.comparingLong(Image::id));
         return new CocoInstances(dir, file, List.copyOf(images), Files.exists(dir.resolve(SampleCoco.MARKER)));
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     /** {@code coco-val2017}, or {@code sample-coco} for a generated set. */

@@ -1,6 +1,7 @@
 package org.pathways.data;
 
 import org.pathways.common.AtomicFiles;
+import org.pathways.common.InvalidInputException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,8 @@ import java.util.zip.ZipInputStream;
  * Reads and writes NumPy's {@code .npy} and {@code .npz} files (format versions 1-3, C or Fortran order on read,
  * little-endian float16/32/64, int8..64, uint8, bool). Written by hand because neither DJL nor Smile
  * reads int64 label maps and float64 arrays without a native engine, and the format is 30 lines of spec.
+ * A file whose content is wrong (bad magic, a shape or dtype out of range, truncated data) is an
+ * {@link InvalidInputException} naming the file; {@link IOException} is left for a disk that cannot be read.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -33,7 +36,7 @@ public final class Npy {
 
     /** Reads one {@code .npy} file. */
     public static NdData read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        if (!Files.isRegularFile(file)) throw new InvalidInputException(file + ": no such file");
         try (InputStream in = Files.newInputStream(file)) {
             return parse(in.readAllBytes(), file.toString());
         }
@@ -41,19 +44,19 @@ public final class Npy {
 
     /** Reads every array of an {@code .npz} archive, keyed by name without the {@code .npy} suffix, in file order. */
     public static Map<String, NdData> readNpz(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        if (!Files.isRegularFile(file)) throw new InvalidInputException(file + ": no such file");
         Map<String, NdData> out = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+        try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(Files.readAllBytes(file)))) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 if (e.isDirectory()) continue;
                 String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
                 out.put(name, parse(zip.readAllBytes(), file + ":" + e.getName()));
             }
-        } catch (java.util.zip.ZipException ex) {
-            throw new IOException(file + ": not a valid .npz archive (" + ex.getMessage() + ")");
+        } catch (IOException | IllegalArgumentException ex) { // the bytes are in memory: any error here is the archive's content
+            throw new InvalidInputException(file + ": not a valid .npz archive (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")", ex);
         }
-        if (out.isEmpty()) throw new IOException(file + ": not a valid .npz archive (no arrays)");
+        if (out.isEmpty()) throw new InvalidInputException(file + ": not a valid .npz archive (no arrays)");
         return out;
     }
 
@@ -65,9 +68,9 @@ public final class Npy {
      * dtypes are converted (exact for integers below 2^24).
      */
     public static Map<String, Floats> readNpzFloats(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        if (!Files.isRegularFile(file)) throw new InvalidInputException(file + ": no such file");
         Map<String, Floats> out = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+        try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(Files.readAllBytes(file)))) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 if (e.isDirectory()) continue;
@@ -75,7 +78,7 @@ public final class Npy {
                 byte[] bytes = zip.readAllBytes();
                 String where = file + ":" + e.getName();
                 Header h = header(bytes, where);
-                if (h.fortran()) throw new IOException(where + ": Fortran order is not supported here");
+                if (h.fortran()) throw new InvalidInputException(where + ": Fortran order is not supported here");
                 float[] values = new float[h.count()];
                 ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
                 bb.position(h.data());
@@ -88,10 +91,10 @@ public final class Npy {
                 }
                 out.put(name, new Floats(h.shape(), values, h.type()));
             }
-        } catch (java.util.zip.ZipException ex) {
-            throw new IOException(file + ": not a valid .npz archive (" + ex.getMessage() + ")");
+        } catch (IOException | IllegalArgumentException ex) { // the bytes are in memory: any error here is the archive's content
+            throw new InvalidInputException(file + ": not a valid .npz archive (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")", ex);
         }
-        if (out.isEmpty()) throw new IOException(file + ": not a valid .npz archive (no arrays)");
+        if (out.isEmpty()) throw new InvalidInputException(file + ": not a valid .npz archive (no arrays)");
         return out;
     }
 
@@ -125,7 +128,7 @@ public final class Npy {
 
     private static Header header(byte[] bytes, String where) throws IOException {
         if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
-            throw new IOException(where + ": not a .npy file (bad magic)");
+            throw new InvalidInputException(where + ": not a .npy file (bad magic)");
         }
         int major = bytes[6];
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -135,37 +138,56 @@ public final class Npy {
             headerLen = Short.toUnsignedInt(bb.getShort(8));
             offset = 10;
         } else if (major == 2 || major == 3) {
+            if (bytes.length < 12) throw new InvalidInputException(where + ": truncated .npy header");
             headerLen = bb.getInt(8);
             offset = 12;
         } else {
-            throw new IOException(where + ": unsupported .npy version " + major);
+            throw new InvalidInputException(where + ": unsupported .npy version " + major);
         }
-        if (offset + headerLen > bytes.length) throw new IOException(where + ": truncated .npy header");
+        if (headerLen < 0 || offset + (long) headerLen > bytes.length) throw new InvalidInputException(where + ": truncated .npy header (declares " + Integer.toUnsignedString(headerLen) + " bytes, " + (bytes.length - offset) + " follow)");
         String header = new String(bytes, offset, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) throw new IOException(where + ": malformed .npy header: " + header.trim());
+        if (!d.find() || !f.find() || !s.find()) throw new InvalidInputException(where + ": malformed .npy header: " + printable(header.trim()));
         boolean fortran = f.group(1).equals("True");
         String descr = d.group(1);
-        int[] shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        String[] sides = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty()).toArray(String[]::new);
+        int[] shape = new int[sides.length];
         long count = 1;
-        for (int n : shape) count *= n;
-        if (count > Integer.MAX_VALUE) throw new IOException(where + ": array too large (" + count + " elements)");
-        if (descr.startsWith(">") && !descr.endsWith("1")) throw new IOException(where + ": big-endian dtype " + descr + " is not supported");
+        for (int i = 0; i < sides.length; i++) {
+            if (!sides[i].matches("\\d{1,10}") || Long.parseLong(sides[i]) > Integer.MAX_VALUE) {
+                throw new InvalidInputException(where + ": shape (" + s.group(1).trim() + ") is not a tuple of non-negative sizes");
+            }
+            shape[i] = Integer.parseInt(sides[i]);
+            // checked at every step, so a product past 2^63 cannot wrap around to a small count
+            count *= shape[i];
+            if (count > Integer.MAX_VALUE) throw new InvalidInputException(where + ": array too large (shape (" + s.group(1).trim() + "))");
+        }
+        if (descr.startsWith(">") && !descr.endsWith("1")) throw new InvalidInputException(where + ": big-endian dtype " + descr + " is not supported");
         String type = descr.replaceAll("^[<>|=]", "");
         int width = switch (type) {
             case "f8", "i8", "u8" -> 8;
             case "f4", "i4", "u4" -> 4;
             case "f2", "i2", "u2" -> 2;
             case "i1", "u1", "b1" -> 1;
-            default -> throw new IOException(where + ": unsupported dtype " + descr);
+            default -> throw new InvalidInputException(where + ": unsupported dtype " + descr);
         };
         int data = offset + headerLen;
         if ((long) data + count * width > bytes.length) {
-            throw new IOException(where + ": truncated data (" + (bytes.length - data) + " bytes for " + count + " x " + width + ")");
+            throw new InvalidInputException(where + ": truncated data (" + (bytes.length - data) + " bytes for " + count + " x " + width + ")");
         }
         return new Header(shape, type, fortran, (int) count, data);
+    }
+
+    /** Header text as one short line: control characters escaped, at most 160 characters, so a message stays one line. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (out.length() >= 160) return out + "...";
+            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return out.toString();
     }
 
     /** Reorders values stored with the first index fastest (Fortran) into C order (last index fastest). */

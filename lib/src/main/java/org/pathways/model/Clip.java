@@ -6,9 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -56,14 +53,14 @@ public final class Clip implements ImageTower {
                          int eosTokenId, int projectionDim) {
         public static Config fromHuggingFace(String name, Path configJson) {
             try {
-                JsonObject c = JsonParser.parseString(Files.readString(configJson)).getAsJsonObject();
+                JsonObject c = org.pathways.common.JsonFiles.readObject(configJson);
                 JsonObject v = c.getAsJsonObject("vision_config");
                 JsonObject t = c.getAsJsonObject("text_config");
                 if (v == null || t == null) throw new InvalidInputException(configJson + ": not a CLIP config (no vision_config / text_config)");
                 return new Config(name, v.get("patch_size").getAsInt(), v.get("image_size").getAsInt(), tower(v), tower(t),
                         t.get("vocab_size").getAsInt(), t.get("max_position_embeddings").getAsInt(), t.get("eos_token_id").getAsInt(),
                         c.get("projection_dim").getAsInt());
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 if (e instanceof InvalidInputException ie) throw ie;
                 throw new InvalidInputException(configJson + ": unreadable CLIP config (" + e.getMessage() + ")", e);
             }

@@ -2,7 +2,6 @@ package org.pathways.model;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -192,11 +191,7 @@ public final class ClipTokenizer {
     /** JSON files with one-line errors. */
     private static final class JsonParserHelper {
         static JsonObject object(Path file) {
-            try {
-                return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidInputException(file + ": not a readable JSON object (" + e.getMessage() + ")", e);
-            }
+            return org.pathways.common.JsonFiles.readObject(file);
         }
     }
 }

@@ -3,9 +3,6 @@ package org.pathways.model;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.pathways.common.InvalidInputException;
 
@@ -35,12 +32,7 @@ public final class NoiseSchedule {
 
         /** Reads a diffusers {@code scheduler_config.json} (DDPM, PNDM, DDIM ... share these fields and defaults). */
         public static Config fromDiffusers(Path schedulerConfigJson) {
-            JsonObject c;
-            try {
-                c = JsonParser.parseString(Files.readString(schedulerConfigJson)).getAsJsonObject();
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidInputException(schedulerConfigJson + ": unreadable scheduler config (" + e.getMessage() + ")", e);
-            }
+            JsonObject c = org.pathways.common.JsonFiles.readObject(schedulerConfigJson);
             JsonElement trained = c.get("trained_betas");
             if (trained != null && !trained.isJsonNull()) {
                 throw new InvalidInputException(schedulerConfigJson + ": trained_betas are not supported (only a scaled_linear schedule)");

@@ -3,7 +3,6 @@ package org.pathways.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pathways.common.InvalidInputException;
+import org.pathways.common.JsonFiles;
 
 /**
  * Reads a {@code .safetensors} checkpoint: an 8-byte little-endian header length, a JSON header of
@@ -53,12 +53,8 @@ public final class SafeTensors {
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             channel.read(headerBytes, 8);
-            JsonObject header;
-            try {
-                header = JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8)).getAsJsonObject();
-            } catch (RuntimeException e) {
-                throw new InvalidInputException(file + ": unreadable safetensors header (" + e.getMessage() + ")");
-            }
+            String where = file + " (safetensors header)";
+            JsonObject header = JsonFiles.object(JsonFiles.parse(new String(headerBytes.array(), StandardCharsets.UTF_8), where, true), where);
             long dataStart = 8 + headerLength;
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : header.entrySet()) {

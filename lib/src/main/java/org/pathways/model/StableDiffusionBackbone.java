@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,12 +164,12 @@ public final class StableDiffusionBackbone implements VaryingBackbone {
     /** The VAE's training resolution: the side the image is resized to. */
     private static int sampleSize(Path vaeConfig) {
         try {
-            JsonObject c = JsonParser.parseString(Files.readString(vaeConfig)).getAsJsonObject();
+            JsonObject c = org.pathways.common.JsonFiles.readObject(vaeConfig);
             if (!c.has("sample_size") || !c.get("sample_size").isJsonPrimitive()) throw new InvalidInputException(vaeConfig + ": no sample_size (the input side for sd14)");
             int side = c.get("sample_size").getAsInt();
             if (side < 1) throw new InvalidInputException(vaeConfig + ": sample_size " + side + " is not a positive side");
             return side;
-        } catch (IOException | IllegalStateException | NumberFormatException | com.google.gson.JsonParseException e) {
+        } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
             throw new InvalidInputException(vaeConfig + ": not a readable config.json (" + e.getMessage() + ")", e);
         }
     }

@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,7 +42,7 @@ public final class TextEncoder implements AutoCloseable {
          */
         public static Config fromHuggingFace(Path configJson) {
             try {
-                JsonObject root = JsonParser.parseString(Files.readString(configJson)).getAsJsonObject();
+                JsonObject root = org.pathways.common.JsonFiles.readObject(configJson);
                 JsonObject t = root.has("text_config") ? root.getAsJsonObject("text_config") : root;
                 if (!t.has("hidden_size") || !t.has("vocab_size")) {
                     throw new InvalidInputException(configJson + ": not a CLIP text config (no hidden_size / vocab_size)");
@@ -54,7 +52,7 @@ public final class TextEncoder implements AutoCloseable {
                         t.has("eos_token_id") ? t.get("eos_token_id").getAsInt() : 49407);
             } catch (InvalidInputException e) {
                 throw e.getMessage().startsWith(configJson.toString()) ? e : new InvalidInputException(configJson + ": " + e.getMessage(), e);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 throw new InvalidInputException(configJson + ": unreadable CLIP text config (" + e.getMessage() + ")", e);
             }
         }

@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,12 +71,7 @@ public final class Unet implements AutoCloseable {
 
         /** Reads a UNet2DConditionModel config.json; options this implementation does not have are refused by name. */
         public static Config fromJson(Path configJson) {
-            JsonObject c;
-            try {
-                c = JsonParser.parseString(Files.readString(configJson)).getAsJsonObject();
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidInputException(configJson + ": not a readable config.json (" + e.getMessage() + ")", e);
-            }
+            JsonObject c = org.pathways.common.JsonFiles.readObject(configJson);
             try {
                 return parse(c, configJson);
             } catch (InvalidInputException e) {

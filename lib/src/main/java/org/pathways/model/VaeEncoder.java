@@ -5,9 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,12 +37,7 @@ public final class VaeEncoder implements AutoCloseable {
                          double scalingFactor, double shiftFactor, boolean useQuantConv, boolean midBlockAttention) {
 
         public static Config fromJson(Path configJson) {
-            JsonObject c;
-            try {
-                c = JsonParser.parseString(Files.readString(configJson)).getAsJsonObject();
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidInputException(configJson + ": not a readable config.json (" + e.getMessage() + ")", e);
-            }
+            JsonObject c = org.pathways.common.JsonFiles.readObject(configJson);
             try {
                 if (value(c, "_class_name") && !c.get("_class_name").getAsString().equals("AutoencoderKL")) {
                     throw new InvalidInputException(configJson + ": not an AutoencoderKL config (_class_name " + c.get("_class_name").getAsString() + ")");

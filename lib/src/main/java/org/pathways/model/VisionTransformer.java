@@ -48,11 +48,7 @@ public final class VisionTransformer implements ImageTower {
          */
         public Config withHuggingFace(Path configJson, java.util.function.Consumer<String> warn) {
             com.google.gson.JsonObject c;
-            try {
-                c = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(configJson)).getAsJsonObject();
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new InvalidInputException(configJson + ": not a readable config.json (" + e.getMessage() + ")", e);
-            }
+            c = org.pathways.common.JsonFiles.readObject(configJson);
             if (c.has("hidden_act") && !c.get("hidden_act").getAsString().equals("gelu")) {
                 throw new InvalidInputException(configJson + ": hidden_act " + c.get("hidden_act").getAsString() + " is not supported for " + name + " (gelu)");
             }

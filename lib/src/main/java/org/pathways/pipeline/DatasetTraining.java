@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -577,11 +576,11 @@ public final class DatasetTraining {
             Path f = dir.resolve(CHECKPOINT);
             if (!Files.isRegularFile(f)) return null;
             try {
-                JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+                JsonObject o = org.pathways.common.JsonFiles.readObject(f);
                 Checkpoint c = new Checkpoint(o.get("iterations").getAsInt(), o.get("slot").getAsString(), o.get("seconds").getAsDouble());
                 if (!c.slot().equals("checkpoint-a") && !c.slot().equals("checkpoint-b")) throw new IllegalStateException("slot " + c.slot());
                 return c;
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 throw new InvalidInputException(f + ": unreadable checkpoint (" + e.getMessage() + "); remove the run folder to start again");
             }
         }

@@ -165,7 +165,7 @@ public final class RegionTable {
     static String baselineFeatures(Path runDir) throws IOException {
         Path config = runDir.resolve(ResultLog.CONFIG);
         if (!Files.isRegularFile(config)) return "keys";
-        var json = com.google.gson.JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+        var json = org.pathways.common.JsonFiles.readObject(config);
         return json.has("baselineFeatures") ? json.get("baselineFeatures").getAsString() : "keys";
     }
 

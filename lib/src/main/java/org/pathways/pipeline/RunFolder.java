@@ -3,7 +3,6 @@ package org.pathways.pipeline;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -57,11 +56,7 @@ public final class RunFolder implements AutoCloseable {
         Path configFile = dir.resolve(CONFIG);
         if (Files.isRegularFile(configFile)) {
             JsonObject previous;
-            try {
-                previous = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
-            } catch (RuntimeException e) {
-                throw new InvalidInputException(configFile + ": unreadable run configuration (" + e.getMessage() + ")");
-            }
+            previous = org.pathways.common.JsonFiles.readObject(configFile);
             String difference = firstDifference(previous, config);
             if (difference != null) {
                 throw new InvalidInputException(configFile + ": this folder holds a run with another configuration (" + difference

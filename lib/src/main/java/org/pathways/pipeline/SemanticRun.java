@@ -198,9 +198,9 @@ public final class SemanticRun {
         Path file = folder.resolve(SUMMARY);
         if (!Files.isRegularFile(file)) return null;
         try {
-            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            com.google.gson.JsonObject o = org.pathways.common.JsonFiles.readObject(file);
             return inputs.equals(o.get("inputs")) ? GSON.fromJson(o.get("scores"), Scored.class) : null;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null; // unreadable: score again
         }
     }

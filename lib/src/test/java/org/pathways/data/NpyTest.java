@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import org.pathways.common.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -50,14 +51,14 @@ class NpyTest {
     @Test
     void reportsBadFilesByName() throws IOException {
         Path text = Files.writeString(dir.resolve("bad.npy"), "hello");
-        IOException e = assertThrows(IOException.class, () -> Npy.read(text));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Npy.read(text));
         assertTrue(e.getMessage().contains("bad.npy") && e.getMessage().contains("magic"), e.getMessage());
         Npy.writeFloat32(dir.resolve("t.npy"), new int[] {100}, new double[100]);
         byte[] whole = Files.readAllBytes(dir.resolve("t.npy"));
         Files.write(dir.resolve("t.npy"), Arrays.copyOf(whole, whole.length - 10));
-        e = assertThrows(IOException.class, () -> Npy.read(dir.resolve("t.npy")));
+        e = assertThrows(InvalidInputException.class, () -> Npy.read(dir.resolve("t.npy")));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
-        e = assertThrows(IOException.class, () -> Npy.read(dir.resolve("missing.npy")));
+        e = assertThrows(InvalidInputException.class, () -> Npy.read(dir.resolve("missing.npy")));
         assertTrue(e.getMessage().contains("missing.npy"), e.getMessage());
     }
 

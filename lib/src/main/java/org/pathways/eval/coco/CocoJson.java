@@ -3,12 +3,7 @@ package org.pathways.eval.coco;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,41 +13,9 @@ import org.pathways.common.InvalidInputException;
 final class CocoJson {
     private CocoJson() {}
 
+    /** Strict, unlike JsonParser.parseString: what Python's json.load would refuse is refused here too. */
     static JsonElement read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new InvalidInputException(file + ": not valid JSON (not UTF-8 text)");
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
-        try {
-            // strict, unlike JsonParser.parseString: what Python's json.load would refuse is refused here too
-            com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(text));
-            JsonElement root = new com.google.gson.Gson().getAdapter(JsonElement.class).read(reader);
-            if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
-                throw new InvalidInputException(file + ": not valid JSON (more after the end of the document, " + reader.getPath() + ")");
-            }
-            return root;
-        } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new InvalidInputException(file + ": not valid JSON (" + tidy(why) + ")");
-        } catch (JsonParseException | IllegalStateException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            throw new InvalidInputException(file + ": not valid JSON (" + tidy(why) + ")");
-        }
-    }
-
-    /** Gson's parse message without its advice and links, on one line. */
-    static String tidy(String message) {
-        return message.replaceAll("\\s*\\R\\s*", " ")
-                .replaceAll("Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON", "malformed JSON")
-                .replaceAll("\\.? See https?://\\S+", "")
-                .strip();
+        return org.pathways.common.JsonFiles.readStrict(file);
     }
 
     static JsonObject object(JsonElement e, String where) {
