@@ -17,8 +17,12 @@ import org.pathways.data.Npy;
 public final class GraphFiles {
     private GraphFiles() {}
 
-    /** @param grid fallback [h, w] or null */
-    public static List<Graph> readNpz(Path file, int[] grid) {
+    /**
+     * @param grid fallback [h, w] or null
+     * @param allowNegative keep a graph with negative entries (one warning line) instead of refusing it: the method
+     *                      assumes non-negative affinities
+     */
+    public static List<Graph> readNpz(Path file, int[] grid, boolean allowNegative) {
         Map<String, NdData> arrays;
         try {
             arrays = Npy.readNpz(file);
@@ -50,6 +54,7 @@ public final class GraphFiles {
             if (rows != cols) throw new InvalidInputException(where + ": graph is not square (shape " + a.shapeString() + ")");
             int bad = a.firstNonFinite();
             if (bad >= 0) throw new InvalidInputException(where + ": NaN or Inf at flat index " + bad);
+            checkNonNegative(where, a.values(), allowNegative);
             int[] hw = gridFor(file, name, arrays.get(name + "_hw"), grid, rows);
             graphs.add(a.dtype().equals("f8")
                     ? Graph.ofDoubles(name, heads, hw[0], hw[1], a.values())
@@ -57,6 +62,27 @@ public final class GraphFiles {
         }
         if (graphs.isEmpty()) throw new InvalidInputException(file + ": no graphs in the file");
         return graphs;
+    }
+
+    /**
+     * Refuses negative affinities (or warns, when allowed): the spectral method assumes a non-negative graph, and on
+     * a signed one it optimises without complaint towards a meaningless answer.
+     */
+    public static void checkNonNegative(String where, double[] values, boolean allowNegative) {
+        int negative = 0;
+        int first = -1;
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0) {
+                if (first < 0) first = i;
+                negative++;
+            }
+        }
+        if (negative == 0) return;
+        String what = where + ": " + negative + " negative entr" + (negative == 1 ? "y" : "ies") + " (the first " + values[first] + " at flat index " + first + ")";
+        if (!allowNegative) {
+            throw new InvalidInputException(what + "; the method assumes non-negative affinities (pass --allow-negative-affinities to optimise anyway)");
+        }
+        System.err.println("pathways: warning: " + what + "; optimised anyway (--allow-negative-affinities), the result may mean nothing");
     }
 
     private static int[] gridFor(Path file, String name, NdData hwEntry, int[] grid, int nodes) {

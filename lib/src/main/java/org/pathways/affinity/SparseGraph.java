@@ -195,7 +195,7 @@ public final class SparseGraph {
      * (nodes x nodes or heads x nodes x nodes; zeros are not stored). The grid of one image is square:
      * sqrt(nodes / batch) on each side.
      */
-    public static SparseGraph read(Path file, int batch) {
+    public static SparseGraph read(Path file, int batch, boolean allowNegative) {
         String where = file.toString();
         try {
             if (file.toString().endsWith(".npz")) {
@@ -210,6 +210,7 @@ public final class SparseGraph {
                 int[] idx = a.get("indices").asInts();
                 double[] val = a.get("values").values();
                 int nnz = val.length;
+                GraphFiles.checkNonNegative(where, val, allowNegative);
                 if (idx.length != 3 * nnz) throw new InvalidInputException(where + ": indices are not 3 x " + nnz);
                 return fromEntries(file.getFileName().toString(), shape[0], shape[1], batch, idx, val, nnz, where);
             }
@@ -220,6 +221,7 @@ public final class SparseGraph {
             }
             int bad = d.firstNonFinite();
             if (bad >= 0) throw new InvalidInputException(where + ": NaN or Inf at flat index " + bad);
+            GraphFiles.checkNonNegative(where, d.values(), allowNegative);
             int heads = s.length == 3 ? s[0] : 1;
             int n = s[s.length - 1];
             int nnz = 0;

@@ -15,6 +15,10 @@ final class BackboneOptions {
     /** The backbone when --backbone is not given: a command whose experiment needs a particular model sets it. */
     String fallback = "pixels";
 
+    /** Every command with a backbone reads images. */
+    @picocli.CommandLine.Mixin
+    PartialImagesOption partialImages;
+
     String name() {
         return backbone != null ? backbone : fallback;
     }

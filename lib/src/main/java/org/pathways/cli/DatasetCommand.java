@@ -112,6 +112,9 @@ final class DatasetCommand implements Runnable {
         @Option(names = "--force", description = "Overwrite a grad.npy that Pathways did not write.")
         boolean force;
 
+        @picocli.CommandLine.Mixin
+        NegativeAffinitiesOption negative;
+
         @Override
         public Integer call() throws Exception {
             NdData x = read(logits, "--logits");
@@ -122,7 +125,7 @@ final class DatasetCommand implements Runnable {
             for (Path g : graphs) {
                 Path file = Files.isDirectory(g) ? g.resolve("affinity.npz") : g;
                 if (!Files.isRegularFile(file)) throw new InvalidInputException(g + ": no such graph (a 'dataset graph' folder, its affinity.npz, or a .npy)");
-                loaded.add(SparseGraph.read(file, s[0]));
+                loaded.add(SparseGraph.read(file, s[0], negative.allow));
             }
             checkWritable(out, List.of("grad.npy"), force);
             DatasetObjective.Gradient g;

@@ -41,9 +41,12 @@ final class SpectralCommand implements Callable<Integer> {
     @Mixin
     MethodOptions method;
 
+    @Mixin
+    NegativeAffinitiesOption negative;
+
     @Override
     public Integer call() throws Exception {
-        List<Graph> graphs = GraphFiles.readNpz(graphsFile, parseGrid(grid));
+        List<Graph> graphs = GraphFiles.readNpz(graphsFile, parseGrid(grid), negative.allow);
         method.initFileAllowed = true; // --init X.npy: start features X (K x h x w, a probability over K), the direct parametrisation from logits = log X
         Path init = method.initFile();
         PerImage.Options options = method.options();

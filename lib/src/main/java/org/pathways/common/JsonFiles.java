@@ -99,7 +99,7 @@ public final class JsonFiles {
                 reader.beginObject();
                 while (reader.hasNext()) {
                     String name = reader.nextName();
-                    if (o.has(name)) throw new InvalidInputException(where + ": key '" + name + "' appears twice in one object (" + reader.getPath() + ")");
+                    if (o.has(name)) throw new InvalidInputException(where + ": key '" + InvalidInputException.printable(name) + "' appears twice in one object (" + InvalidInputException.printable(reader.getPath()) + ")");
                     o.add(name, element(reader, where, depth + 1));
                 }
                 reader.endObject();

@@ -14,7 +14,27 @@ public final class Images {
     private Images() {}
 
     /**
-     * Reads a PNG, JPEG, BMP or GIF as 8-bit RGB.
+     * Pixels a file may declare per byte it holds (plus {@link #ALWAYS_ALLOWED_PIXELS}): deflate and JPEG cannot compress
+     * more than about 1000 pixels into a byte, so a header that claims more is corrupt, and is refused before a
+     * raster of that size is allocated.
+     */
+    static final long PIXELS_PER_FILE_BYTE = 4096;
+    static final long ALWAYS_ALLOWED_PIXELS = 1L << 22;
+
+    private static volatile boolean allowPartial;
+
+    /**
+     * Whether an image that decodes with errors (a truncated JPEG or PNG) is kept, with a warning line, instead of
+     * refused; set once per command from {@code --allow-partial-images}.
+     */
+    public static void allowPartialImages(boolean allow) {
+        allowPartial = allow;
+    }
+
+    /**
+     * Reads a PNG, JPEG, BMP or GIF as 8-bit RGB. An image that decodes with errors or warnings (a JPEG cut short is
+     * filled in grey by the decoder) is refused, unless {@link #allowPartialImages} is on: then it is kept and one
+     * warning line says so.
      *
      * @throws InvalidInputException one line for a missing file or content that is not an image (bad data)
      * @throws java.io.UncheckedIOException when the file cannot be read at all (a disk or permission error: not bad data)
@@ -23,14 +43,64 @@ public final class Images {
         if (!Files.exists(file)) throw new InvalidInputException(file + ": no such image file");
         if (!Files.isRegularFile(file)) throw new InvalidInputException(file + ": not a file");
         byte[] bytes = bytes(file);
-        BufferedImage raw;
-        try {
-            raw = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+        BufferedImage raw = null;
+        String damage = null;
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new InvalidInputException(file + ": not an image in a format Java can read (PNG, JPEG, BMP, GIF)");
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                checkDeclaredSize(file, reader, bytes.length);
+                java.util.List<String> warnings = new java.util.ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                // decoded into a raster of our own, so that what was decoded before an error is still there
+                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                param.setDestination(reader.getImageTypes(0).next().createBufferedImage(reader.getWidth(0), reader.getHeight(0)));
+                try {
+                    raw = reader.read(0, param);
+                } catch (IOException | RuntimeException e) {
+                    raw = param.getDestination();
+                    damage = oneLine(e);
+                }
+                if (damage == null) damage = warnings.stream().filter(Images::lostData).findFirst().orElse(null);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException(file + ": unreadable image (" + e.getMessage() + ")", e);
+            if (e instanceof InvalidInputException bad) throw bad;
+            throw new InvalidInputException(file + ": unreadable image (" + oneLine(e) + ")", e);
         }
-        if (raw == null) throw new InvalidInputException(file + ": not an image in a format Java can read (PNG, JPEG, BMP, GIF)");
+        if (damage != null) {
+            if (!allowPartial) throw new InvalidInputException(file + ": damaged or truncated image (" + damage + "); pass --allow-partial-images to use what decodes");
+            System.err.println("pathways: warning: " + file + ": damaged or truncated image (" + damage + "), used as decoded (--allow-partial-images)");
+        }
         return toRgb(raw);
+    }
+
+    /** Refuses a header that declares more pixels than the file could hold, before a raster of that size is made. */
+    static void checkDeclaredSize(Path file, javax.imageio.ImageReader reader, int fileBytes) throws IOException {
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels <= 0 || pixels > ALWAYS_ALLOWED_PIXELS + PIXELS_PER_FILE_BYTE * fileBytes) {
+            throw new InvalidInputException(file + ": declares " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels, which a "
+                    + fileBytes + "-byte " + reader.getFormatName() + " file cannot hold (corrupt header)");
+        }
+    }
+
+    /**
+     * A decoder warning that means pixels are missing or made up (data cut short, a bad entropy code), not one about
+     * a harmless oddity such as stray bytes between JPEG markers or an unusual colour profile.
+     */
+    private static boolean lostData(String warning) {
+        String w = warning.toLowerCase(java.util.Locale.ROOT);
+        return !w.contains("extraneous bytes") && (w.contains("premature") || w.contains("truncat") || w.contains("eoi") || w.contains("end of")
+                || w.contains("huffman") || w.contains("corrupt"));
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e.getCause() != null && e.getCause().getMessage() != null && !m.contains(e.getCause().getMessage())) m += ": " + e.getCause().getMessage();
+        return InvalidInputException.printable(m.replaceAll("\\s+", " ").strip());
     }
 
     /**

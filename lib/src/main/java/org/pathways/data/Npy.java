@@ -149,7 +149,7 @@ public final class Npy {
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) throw new InvalidInputException(where + ": malformed .npy header: " + printable(header.trim()));
+        if (!d.find() || !f.find() || !s.find()) throw new InvalidInputException(where + ": malformed .npy header: " + InvalidInputException.printable(header.trim()));
         boolean fortran = f.group(1).equals("True");
         String descr = d.group(1);
         String[] sides = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty()).toArray(String[]::new);
@@ -164,30 +164,20 @@ public final class Npy {
             count *= shape[i];
             if (count > Integer.MAX_VALUE) throw new InvalidInputException(where + ": array too large (shape (" + s.group(1).trim() + "))");
         }
-        if (descr.startsWith(">") && !descr.endsWith("1")) throw new InvalidInputException(where + ": big-endian dtype " + descr + " is not supported");
+        if (descr.startsWith(">") && !descr.endsWith("1")) throw new InvalidInputException(where + ": big-endian dtype " + InvalidInputException.printable(descr) + " is not supported");
         String type = descr.replaceAll("^[<>|=]", "");
         int width = switch (type) {
             case "f8", "i8", "u8" -> 8;
             case "f4", "i4", "u4" -> 4;
             case "f2", "i2", "u2" -> 2;
             case "i1", "u1", "b1" -> 1;
-            default -> throw new InvalidInputException(where + ": unsupported dtype " + descr);
+            default -> throw new InvalidInputException(where + ": unsupported dtype " + InvalidInputException.printable(descr));
         };
         int data = offset + headerLen;
         if ((long) data + count * width > bytes.length) {
             throw new InvalidInputException(where + ": truncated data (" + (bytes.length - data) + " bytes for " + count + " x " + width + ")");
         }
         return new Header(shape, type, fortran, (int) count, data);
-    }
-
-    /** Header text as one short line: control characters escaped, at most 160 characters, so a message stays one line. */
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (out.length() >= 160) return out + "...";
-            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return out.toString();
     }
 
     /** Reorders values stored with the first index fastest (Fortran) into C order (last index fastest). */

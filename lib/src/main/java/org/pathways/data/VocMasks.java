@@ -81,6 +81,7 @@ public final class VocMasks {
                     throw new InvalidInputException(file + ": unreadable PNG (it is a " + reader.getFormatName() + " file; masks must be PNG)");
                 }
                 reader.setInput(in, true, true);
+                Images.checkDeclaredSize(file, reader, bytes.length);
                 image = reader.read(0);
             } finally {
                 reader.dispose();

@@ -59,6 +59,7 @@ public final class SafeTensors {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) continue;
+                if (!e.getValue().isJsonObject()) throw new InvalidInputException(file + ": tensor " + InvalidInputException.printable(e.getKey()) + " is not described by an object in the header");
                 Tensor t = tensor(file, channel, fileSize, dataStart, e.getKey(), e.getValue().getAsJsonObject());
                 if (t != null) out.put(t.name(), t);
             }
@@ -69,32 +70,36 @@ public final class SafeTensors {
     }
 
     private static Tensor tensor(Path file, FileChannel channel, long fileSize, long dataStart, String name, JsonObject entry) throws IOException {
-        String dtype = entry.get("dtype").getAsString();
-        JsonArray shapeJson = entry.getAsJsonArray("shape");
-        long[] shape = new long[shapeJson.size()];
+        String where = file + ": tensor " + InvalidInputException.printable(name);
+        JsonElement dtypeJson = entry.get("dtype");
+        if (dtypeJson == null || !dtypeJson.isJsonPrimitive() || !dtypeJson.getAsJsonPrimitive().isString()) throw new InvalidInputException(where + " has no dtype string");
+        String dtype = dtypeJson.getAsString();
+        long[] shape = naturals(entry.get("shape"), where, "shape", -1);
+        long[] offsets = naturals(entry.get("data_offsets"), where, "data_offsets", 2);
         long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeJson.get(i).getAsLong();
-            count *= shape[i];
+        for (long d : shape) {
+            // checked at every step: a product past 2^63 must not wrap around to a count that fits the data
+            if (d != 0 && count > Long.MAX_VALUE / 8 / d) throw new InvalidInputException(where + " has an impossible shape " + Arrays.toString(shape));
+            count *= d;
         }
-        JsonArray offsets = entry.getAsJsonArray("data_offsets");
-        long begin = offsets.get(0).getAsLong();
-        long end = offsets.get(1).getAsLong();
+        long begin = offsets[0];
+        long end = offsets[1];
+        if (begin > end) throw new InvalidInputException(where + " has data_offsets [" + begin + ", " + end + "] that end before they begin");
         int width = switch (dtype) {
             case "F64", "I64" -> 8;
             case "F32", "I32" -> 4;
             case "F16", "BF16", "I16" -> 2;
             case "I8", "U8", "BOOL" -> 1;
-            default -> throw new InvalidInputException(file + ": tensor " + name + " has unsupported dtype " + dtype);
+            default -> throw new InvalidInputException(where + " has unsupported dtype " + InvalidInputException.printable(dtype));
         };
         if (end - begin != count * width) {
-            throw new InvalidInputException(file + ": tensor " + name + " has " + (end - begin) + " bytes for shape " + Arrays.toString(shape) + " of " + dtype);
+            throw new InvalidInputException(where + " has " + (end - begin) + " bytes for shape " + Arrays.toString(shape) + " of " + InvalidInputException.printable(dtype));
         }
         if (dataStart + end > fileSize) {
-            throw new InvalidInputException(file + ": truncated: tensor " + name + " ends at byte " + (dataStart + end) + " of a " + fileSize + "-byte file");
+            throw new InvalidInputException(where + ": truncated: ends at byte " + (dataStart + end) + " of a " + fileSize + "-byte file");
         }
         if (dtype.startsWith("I") || dtype.equals("U8") || dtype.equals("BOOL")) return null; // buffers such as position_ids
-        if (count > Integer.MAX_VALUE) throw new InvalidInputException(file + ": tensor " + name + " is too large (" + count + " values)");
+        if (count > Integer.MAX_VALUE) throw new InvalidInputException(where + " is too large (" + count + " values)");
         ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin).order(ByteOrder.LITTLE_ENDIAN);
         float[] values = new float[(int) count];
         switch (dtype) { // one switch per tensor, not per value
@@ -110,6 +115,23 @@ public final class SafeTensors {
             }
         }
         return new Tensor(name, dtype, shape, values);
+    }
+
+    /** A JSON list of non-negative integers ({@code length} of them, or any number when -1), else one line naming it. */
+    private static long[] naturals(JsonElement json, String where, String field, int length) {
+        if (json == null || !json.isJsonArray()) throw new InvalidInputException(where + " has no " + field + " list");
+        JsonArray a = json.getAsJsonArray();
+        if (length >= 0 && a.size() != length) throw new InvalidInputException(where + ": " + field + " has " + a.size() + " values, not " + length);
+        long[] out = new long[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonElement v = a.get(i);
+            String text = v.isJsonPrimitive() ? v.getAsString() : v.toString();
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || !text.matches("\\d{1,18}")) {
+                throw new InvalidInputException(where + ": " + field + " holds " + text + ", not a non-negative integer");
+            }
+            out[i] = Long.parseLong(text);
+        }
+        return out;
     }
 
     /**

@@ -47,27 +47,43 @@ public final class VisionTransformer implements ImageTower {
          * models use 1e-6.
          */
         public Config withHuggingFace(Path configJson, java.util.function.Consumer<String> warn) {
-            com.google.gson.JsonObject c;
-            c = org.pathways.common.JsonFiles.readObject(configJson);
-            if (c.has("hidden_act") && !c.get("hidden_act").getAsString().equals("gelu")) {
-                throw new InvalidInputException(configJson + ": hidden_act " + c.get("hidden_act").getAsString() + " is not supported for " + name + " (gelu)");
+            com.google.gson.JsonObject c = org.pathways.common.JsonFiles.readObject(configJson);
+            if (c.has("hidden_act")) {
+                com.google.gson.JsonElement act = c.get("hidden_act");
+                if (!act.isJsonPrimitive() || !act.getAsString().equals("gelu")) {
+                    throw new InvalidInputException(configJson + ": hidden_act " + InvalidInputException.printable(act.toString()) + " is not supported for " + name + " (gelu)");
+                }
             }
+            org.pathways.common.ConfigFields.warnIgnored(configJson, c, USED_FIELDS, HARMLESS_FIELDS, warn);
             int newDim = pick(c, "hidden_size", dim, configJson, warn);
             int newDepth = pick(c, "num_hidden_layers", depth, configJson, warn);
             int newHeads = pick(c, "num_attention_heads", heads, configJson, warn);
             int newHidden = pick(c, "intermediate_size", hidden(), configJson, warn);
             int newPatch = pick(c, "patch_size", patch, configJson, warn);
+            if (newDim % newHeads != 0) throw new InvalidInputException(configJson + ": hidden_size " + newDim + " is not a multiple of num_attention_heads " + newHeads);
             double eps = layerNormEps;
-            if (c.has("layer_norm_eps") && c.get("layer_norm_eps").getAsDouble() != eps) {
-                warn.accept(configJson + ": layer_norm_eps " + c.get("layer_norm_eps").getAsDouble() + " replaces the preset's " + eps);
-                eps = c.get("layer_norm_eps").getAsDouble();
+            if (c.has("layer_norm_eps")) {
+                double fromFile = org.pathways.common.ConfigFields.positiveNumber(configJson, c, "layer_norm_eps");
+                if (fromFile != eps) warn.accept(configJson + ": layer_norm_eps " + fromFile + " replaces the preset's " + eps);
+                eps = fromFile;
             }
             return new Config(name, newPatch, newDim, newDepth, newHeads, (double) newHidden / newDim, eps, mean, std, positionMode);
         }
 
+        /** The config.json fields {@link #withHuggingFace} reads. */
+        static final java.util.Set<String> USED_FIELDS = java.util.Set.of("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+                "patch_size", "layer_norm_eps", "hidden_act");
+
+        /** Fields whose values here are what this ViT computes anyway (the input size is ours to choose: positions are resampled). */
+        static final java.util.Map<String, java.util.function.Predicate<com.google.gson.JsonElement>> HARMLESS_FIELDS = java.util.Map.of(
+                "qkv_bias", v -> v.isJsonPrimitive() && v.getAsString().equals("true"),
+                "num_channels", v -> v.isJsonPrimitive() && v.getAsString().equals("3"),
+                "image_size", v -> true,
+                "encoder_stride", v -> true);
+
         private static int pick(com.google.gson.JsonObject c, String key, int preset, Path file, java.util.function.Consumer<String> warn) {
             if (!c.has(key)) return preset;
-            int value = c.get(key).getAsInt();
+            int value = org.pathways.common.ConfigFields.positiveInt(file, c, key);
             if (value != preset) warn.accept(file + ": " + key + " " + value + " replaces the preset's " + preset);
             return value;
         }

@@ -25,7 +25,9 @@ public final class Contract {
     }
 
     /** Bytes a read may allocate: generous for decoding (a PNG compresses ~1000:1), far below a trusted 2 GiB size. */
-    static long allocationBudget(long fileBytes) {
+    static long allocationBudget(String reader, long fileBytes) {
+        // an image may decode to 4 Mi pixels whatever its size, and to 4096 pixels per byte beyond (Images' limit)
+        if (reader.startsWith("image") || reader.startsWith("voc-mask")) return (128L << 20) + 16L * 4096 * fileBytes;
         return (64L << 20) + 400L * fileBytes;
     }
 
@@ -57,7 +59,7 @@ public final class Contract {
             outcome = null;
         }
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-        if (broken == null && allocated > allocationBudget(fileBytes)) {
+        if (broken == null && allocated > allocationBudget(reader, fileBytes)) {
             broken = "allocated " + allocated + " bytes reading a " + fileBytes + "-byte file (a declared size trusted before it was checked)";
         }
         AtomicLongArray c = COUNTS.computeIfAbsent(reader, k -> new AtomicLongArray(3));

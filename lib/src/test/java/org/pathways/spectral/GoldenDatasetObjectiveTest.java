@@ -43,7 +43,7 @@ class GoldenDatasetObjectiveTest {
         for (String graph : new String[] {"QK", "VV"}) {
             for (String variant : new String[] {"dense_f64", "sparse_f64", "dense_f32", "sparse_f32"}) {
                 String name = graph + "_" + variant;
-                SparseGraph a = SparseGraph.read(Golden.dir("dataset").resolve("A_" + name + ".npy"), 2);
+                SparseGraph a = SparseGraph.read(Golden.dir("dataset").resolve("A_" + name + ".npy"), 2, false);
                 DatasetObjective.Gradient g = gradient(List.of(a));
                 double loss = v.getAsJsonObject(name).get("loss").getAsDouble();
                 double tol = variant.endsWith("f64") ? LOSS_TOL : 1e-7; // the f32 rows were computed in float32
@@ -83,7 +83,7 @@ class GoldenDatasetObjectiveTest {
         JsonObject v = values();
         for (String variant : new String[] {"dense_f64", "sparse_f64"}) {
             List<SparseGraph> graphs = new ArrayList<>();
-            for (int res : new int[] {8, 4}) graphs.add(SparseGraph.read(Golden.dir("dataset").resolve("A_b_QK_" + variant + "_res" + res + ".npy"), 2));
+            for (int res : new int[] {8, 4}) graphs.add(SparseGraph.read(Golden.dir("dataset").resolve("A_b_QK_" + variant + "_res" + res + ".npy"), 2, false));
             DatasetObjective.Gradient g = gradient(graphs);
             Golden.assertClose("dataset case b loss " + variant, new double[] {v.getAsJsonObject("b_QK_" + variant).get("loss").getAsDouble()}, new double[] {g.loss()}, LOSS_TOL);
             Golden.assertClose("dataset case b dL/dlogits " + variant, Golden.npy("dataset", "loss_b_QK_" + variant + "_dL_dlogits").values(), g.dLossDLogits(), TOL);
