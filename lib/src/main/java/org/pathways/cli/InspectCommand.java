@@ -208,6 +208,12 @@ final class InspectCommand implements Callable<Integer> {
             throw new InvalidInputException(file + ": shape " + d.shapeString() + " is not " + expected);
         }
         if (d.firstNonFinite() >= 0) throw new InvalidInputException(file + ": NaN or Inf at flat index " + d.firstNonFinite());
+        // integers are a fine tensor, but often a sign of unscaled pixels (0..255): say what was done
+        if (!d.dtype().startsWith("f")) {
+            String numpy = java.util.Map.of("i8", "int64", "i4", "int32", "i2", "int16", "i1", "int8", "u8", "uint64", "u4", "uint32", "u2", "uint16",
+                    "u1", "uint8", "b1", "bool").getOrDefault(d.dtype(), d.dtype());
+            System.err.println("pathways: warning: " + file + ": " + numpy + " values taken as float32 (" + expected + " is a float tensor)");
+        }
         long[] shape = java.util.Arrays.stream(d.shape()).asLongStream().toArray();
         return manager.create(d.asFloats(), new Shape(shape));
     }

@@ -391,10 +391,48 @@ public final class PerImage {
 
     /** @param listener progress after every computed pass, or null */
     public static Outcome segment(BufferedImage image, Backbone backbone, Options options, SpectralEngine.Listener listener) {
-        if (backbone instanceof VaryingBackbone varying) return segmentVarying(image, varying, options, listener);
-        long t0 = System.nanoTime();
-        Backbone.Graphs input = backbone.graphs(image);
-        return segment(input, options, listener, since(t0));
+        Outcome outcome;
+        if (backbone instanceof VaryingBackbone varying) {
+            outcome = segmentVarying(image, varying, options, listener);
+        } else {
+            long t0 = System.nanoTime();
+            Backbone.Graphs input = backbone.graphs(image);
+            outcome = segment(input, options, listener, since(t0));
+        }
+        double spread = colourSpread(image);
+        return spread < UNIFORM_SPREAD ? oneRegion(outcome, spread) : outcome;
+    }
+
+    /**
+     * Colour spread (the largest per-channel standard deviation, in grey levels of 255) below which an image has
+     * nothing to segment: k-means would still split its noise (a uniform grey came back as 10 regions).
+     */
+    public static final double UNIFORM_SPREAD = 1.0;
+
+    /** The largest standard deviation of the R, G and B values of an image, in grey levels. */
+    static double colourSpread(BufferedImage image) {
+        int[] rgb = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        double worst = 0;
+        for (int shift = 0; shift <= 16; shift += 8) {
+            double sum = 0;
+            double squares = 0;
+            for (int p : rgb) {
+                int v = (p >> shift) & 0xff;
+                sum += v;
+                squares += (double) v * v;
+            }
+            double mean = sum / rgb.length;
+            worst = Math.max(worst, Math.sqrt(Math.max(0, squares / rgb.length - mean * mean)));
+        }
+        return worst;
+    }
+
+    /** One region for an image without variation, with a warning line that says why. */
+    private static Outcome oneRegion(Outcome outcome, double spread) {
+        System.err.println(String.format(java.util.Locale.ROOT, "pathways: warning: the image has almost no variation (colour standard deviation %.2f of 255, "
+                + "below %.1f): one region, since regions found in its noise would mean nothing", spread, UNIFORM_SPREAD));
+        KMeansSweep.Fit one = new KMeansSweep.Fit(1, new int[outcome.gridRegions().length], Double.NaN, 0);
+        return new Outcome(outcome.input(), outcome.features(), new KMeansSweep.Result(outcome.sweep().fits(), one), new int[outcome.regions().length], outcome.seconds());
     }
 
     /** Segments the image a backbone has already turned into graphs (so that other methods can share its pass). */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pathways.common.AtomicFiles;
+import org.pathways.common.InvalidInputException;
 
 /**
  * The append-only result files of a batch run, made to survive a crash, Ctrl-C or {@code kill -9} at any moment.
@@ -97,9 +98,18 @@ public final class ResultLog implements AutoCloseable {
         }
     }
 
+    /** A run file's text; bytes that are not UTF-8 (a damaged file, not a disk error) are refused in one line. */
+    static String text(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidInputException(file + ": not UTF-8 text (a damaged run file; remove the run folder to compute it again)", e);
+        }
+    }
+
     /** Lines ended by a newline: a line torn by a kill is left out. */
     private static List<String> completeLines(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text = text(file);
         int end = text.lastIndexOf('\n');
         if (end < 0) return List.of();
         return List.of(text.substring(0, end).split("\n", -1));

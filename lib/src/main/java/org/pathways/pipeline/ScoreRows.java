@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import org.pathways.common.InvalidInputException;
 import org.pathways.eval.IouCounts;
 
 /**
@@ -37,11 +40,48 @@ public final class ScoreRows {
         }
     }
 
-    /** A table's rows split into cells, header left out; a row with the wrong number of cells is skipped. */
+    /** Columns that hold integers, and columns that hold numbers, in every table a run writes. */
+    private static final Set<String> INTEGER_COLUMNS = Set.of("k", "label", "intersection", "union", "rank", "height", "width", "masks");
+    private static final Set<String> NUMBER_COLUMNS = Set.of("miou", "seconds", "score");
+
+    /**
+     * A table's rows split into cells, header left out; a row with the wrong number of cells is skipped (a line torn
+     * by a kill), a row whose number does not parse is refused in one line naming the file and line.
+     */
     static List<String[]> read(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
-        return lines.subList(Math.min(1, lines.size()), lines.size()).stream().map(l -> l.split(",", -1)).filter(c -> c.length == columns).toList();
+        List<String> lines = ResultLog.text(csv).lines().toList();
+        if (lines.isEmpty()) return List.of();
+        String[] header = lines.get(0).split(",", -1);
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (cells.length != header.length) continue;
+            for (int c = 0; c < cells.length; c++) {
+                boolean integer = INTEGER_COLUMNS.contains(header[c]);
+                if (!integer && !NUMBER_COLUMNS.contains(header[c])) continue;
+                // pixel counts are longs, the other integers ints
+                String digits = header[c].equals("intersection") || header[c].equals("union") ? "\\d{1,18}" : "\\d{1,9}";
+                if (!(integer ? cells[c].matches(digits) : parses(cells[c]))) {
+                    throw new InvalidInputException(csv + ":" + (i + 1) + ": column " + header[c] + " holds '" + InvalidInputException.printable(cells[c])
+                            + "', not " + (integer ? "a non-negative integer" : "a number") + " (a damaged results table; remove the run folder to compute it again)");
+                }
+            }
+            int label = java.util.Arrays.asList(header).indexOf("label");
+            if (label >= 0 && Integer.parseInt(cells[label]) > 255) {
+                throw new InvalidInputException(csv + ":" + (i + 1) + ": label " + cells[label] + " is not a class id 0..255");
+            }
+            rows.add(cells);
+        }
+        return rows;
+    }
+
+    private static boolean parses(String number) {
+        try {
+            Double.parseDouble(number);
+            return !number.isBlank();
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Counts rows summed per key (rows whose key is null are left out), in the order keys first appear. */

@@ -29,14 +29,16 @@ class FuzzCorpusTest {
             "image", f -> Contract.check("corpus-image", f, () -> Images.read(f), i -> null),
             "voc-mask", f -> Contract.check("corpus-voc-mask", f, () -> VocMasks.read(f), m -> null),
             "graph", f -> Contract.check("corpus-graph", f, () -> GraphFiles.readNpz(f, null, false), GraphFuzz::sane),
-            "vit-config", f -> Contract.check("corpus-vit-config", f, () -> ConfigFuzz.readVit(f), ConfigFuzz::sane));
+            "vit-config", f -> Contract.check("corpus-vit-config", f, () -> ConfigFuzz.readVit(f), ConfigFuzz::sane),
+            "run-folder", f -> Contract.check("corpus-run-folder", f, () -> org.pathways.pipeline.RunFolderFuzz.resumeAndSum(f), sums -> null));
 
     @Test
     void everyCorpusCaseKeepsTheContract() throws Exception {
         Path corpus = Path.of(getClass().getResource("/fuzz-corpus").toURI());
         List<String> cases = new ArrayList<>();
         try (var files = Files.walk(corpus)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            // a case is a file, or for a run folder a folder of files
+            for (Path f : files.filter(p -> corpus.relativize(p).getNameCount() == 2).sorted().toList()) {
                 String reader = corpus.relativize(f).getName(0).toString();
                 assertTrue(READERS.containsKey(reader), f + ": no reader for corpus folder " + reader);
                 Contract.Outcome outcome = READERS.get(reader).apply(f);
