@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Spectral clustering of layer-distributed neural representations (Zhang, Yunis, Maire, CVPR 2024).",
         footer = {"", "The launcher also has:",
             "  ./pathways test                 the test suite, notebooks included",
+            "  ./pathways test --fuzz [N]      the file readers' fuzz properties, N cases each from fresh seeds",
             "  ./pathways lab                  JupyterLab on notebooks/",
             "  ./pathways notebooks [--strip]  execute (or strip) notebooks headless",
             "  ./pathways build                build the library if sources changed"},

@@ -18,7 +18,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * appended to {@code target/fuzz-summary.txt}.
  */
 public final class FuzzBudget implements AroundPropertyHook {
-    static final int CI_TRIES = 150;
+    static final int CI_TRIES = 1000;
 
     /** Registered on a test class, it reaches the class's properties. */
     @Override
