@@ -77,6 +77,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "results/inspect", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    /** --image is read like segment's images. */
+    @picocli.CommandLine.Mixin
+    PartialImagesOption partialImages;
+
     @Override
     public Integer call() throws IOException {
         if (backbone.equals("sd-unet") || backbone.equals("sd-vae")) return diffusers();

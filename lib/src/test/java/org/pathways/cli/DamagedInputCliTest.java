@@ -69,6 +69,22 @@ class DamagedInputCliTest {
         CliTest.assertBadInput(CliTest.run(segment), "cut.jpg", "--allow-partial-images");
     }
 
+    /** Every command that reads images takes --allow-partial-images, every one that reads graph files --allow-negative-affinities. */
+    @Test
+    void theOptionsReachEveryCommandThatReadsSuchFiles() {
+        picocli.CommandLine main = Main.commandLine();
+        for (String images : new String[] {"segment", "demo", "inspect", "run per-image", "run open-vocab", "run dataset", "run semantic", "run instances"}) {
+            picocli.CommandLine c = main;
+            for (String word : images.split(" ")) c = c.getSubcommands().get(word);
+            assertTrue(c.getCommandSpec().findOption("--allow-partial-images") != null, images + " lacks --allow-partial-images");
+        }
+        for (String graphs : new String[] {"spectral", "dataset objective"}) {
+            picocli.CommandLine c = main;
+            for (String word : graphs.split(" ")) c = c.getSubcommands().get(word);
+            assertTrue(c.getCommandSpec().findOption("--allow-negative-affinities") != null, graphs + " lacks --allow-negative-affinities");
+        }
+    }
+
     @Test
     void negativeAffinitiesAreRefusedUnlessAllowed() throws Exception {
         int n = 9;

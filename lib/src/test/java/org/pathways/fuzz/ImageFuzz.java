@@ -75,12 +75,19 @@ class ImageFuzz {
                 try {
                     Images.read(file);
                 } catch (InvalidInputException refused) {
+                    // the same file now decodes, with one warning line (kept off the test log)
+                    java.io.PrintStream saved = System.err;
+                    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+                    System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
                     Images.allowPartialImages(true);
                     try {
-                        Images.read(file); // the same file now decodes, with a warning
+                        Images.read(file);
                     } finally {
                         Images.allowPartialImages(false);
+                        System.setErr(saved);
                     }
+                    List<String> lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                    if (lines.size() != 1 || !lines.get(0).startsWith("pathways: warning: " + file)) return "allowed, it printed " + lines + ", not one warning line";
                     throw refused;
                 }
                 return "accepted " + cut + " of " + whole.length + " bytes as a whole image";
