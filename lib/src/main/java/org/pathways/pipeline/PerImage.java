@@ -410,7 +410,7 @@ public final class PerImage {
     public static final double UNIFORM_SPREAD = 1.0;
 
     /** The largest standard deviation of the R, G and B values of an image, in grey levels. */
-    static double colourSpread(BufferedImage image) {
+    public static double colourSpread(BufferedImage image) {
         int[] rgb = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
         double worst = 0;
         for (int shift = 0; shift <= 16; shift += 8) {
@@ -427,10 +427,15 @@ public final class PerImage {
         return worst;
     }
 
+    /** The one warning line for an image below {@link #UNIFORM_SPREAD}: what it is, its spread, what was done. */
+    public static String uniformWarning(String what, double spread, String consequence) {
+        return String.format(java.util.Locale.ROOT, "pathways: warning: %s has almost no variation (colour standard deviation %.2f of 255, below %.1f): %s",
+                what, spread, UNIFORM_SPREAD, consequence);
+    }
+
     /** One region for an image without variation, with a warning line that says why. */
     private static Outcome oneRegion(Outcome outcome, double spread) {
-        System.err.println(String.format(java.util.Locale.ROOT, "pathways: warning: the image has almost no variation (colour standard deviation %.2f of 255, "
-                + "below %.1f): one region, since regions found in its noise would mean nothing", spread, UNIFORM_SPREAD));
+        System.err.println(uniformWarning("the image", spread, "one region, since regions found in its noise would mean nothing"));
         KMeansSweep.Fit one = new KMeansSweep.Fit(1, new int[outcome.gridRegions().length], Double.NaN, 0);
         return new Outcome(outcome.input(), outcome.features(), new KMeansSweep.Result(outcome.sweep().fits(), one), new int[outcome.regions().length], outcome.seconds());
     }

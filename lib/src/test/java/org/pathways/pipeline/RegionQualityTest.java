@@ -26,6 +26,30 @@ class RegionQualityTest {
     static final VisionTransformer.Config TINY = new VisionTransformer.Config("tiny-dino", 16, 64, 3, 4, 4, 1e-6,
             new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, PositionalEmbedding.Mode.DINO);
 
+    /** A uniform image: Table 1 still scores every k, and one warning line names the image and says why. */
+    @Test
+    void aUniformImageIsScoredWithAWarningLine() throws Exception {
+        Path weights = tmp.resolve("tiny.safetensors");
+        SafeTensors.writeFloat32(weights, VisionTransformer.randomWeights(TINY, 14, 3));
+        java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) for (int x = 0; x < 64; x++) grey.setRGB(x, y, 0x808080);
+        LabelledImages.LabelledImage sample = new LabelledImages.LabelledImage("grey-1", grey, new int[64 * 48]);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        DatasetRunner.Outcome out;
+        try (RegionQuality job = new RegionQuality(VitBackbone.of(TINY, weights, VitBackbone.Resize.PAPER), List.of(RegionQuality.OURS),
+                PerImage.Options.defaults().withSteps(20).withEigs(4), Baselines.Options.defaults())) {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            out = job.process(sample);
+        } finally {
+            System.setErr(saved);
+        }
+        List<String> warnings = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("warning")).toList();
+        assertEquals(1, warnings.size(), "one warning line: " + warnings);
+        assertTrue(warnings.get(0).contains("image grey-1") && warnings.get(0).contains("no variation"), warnings.get(0));
+        assertEquals(9, out.rows().get(RegionQuality.PER_IMAGE.file()).size(), "k = 2..10 still scored");
+    }
+
     @Test
     void everyMethodScoresEveryKItProposes() throws Exception {
         Path weights = tmp.resolve("tiny.safetensors");
