@@ -73,13 +73,45 @@ public final class Unet implements AutoCloseable {
         public static Config fromJson(Path configJson) {
             JsonObject c = org.pathways.common.JsonFiles.readObject(configJson);
             try {
-                return parse(c, configJson);
+                Config config = parse(c, configJson);
+                org.pathways.common.ConfigFields.warnIgnored(configJson, c, USED_FIELDS, HARMLESS_FIELDS, line -> System.err.println("pathways: warning: " + line));
+                return config;
             } catch (InvalidInputException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new InvalidInputException(configJson + ": not a UNet2DConditionModel config (" + e + ")", e);
             }
         }
+
+        /** The fields {@link #parse} reads, or refuses unless they hold the one value implemented here. */
+        static final java.util.Set<String> USED_FIELDS = java.util.Set.of("_class_name", "block_out_channels", "down_block_types", "up_block_types",
+                "mid_block_type", "act_fn", "time_embedding_type", "resnet_time_scale_shift", "class_embed_type", "addition_embed_type", "encoder_hid_dim",
+                "time_cond_proj_dim", "time_embedding_dim", "time_embedding_act_fn", "timestep_post_act", "num_class_embeds",
+                "reverse_transformer_layers_per_block", "only_cross_attention", "dual_cross_attention", "conv_in_kernel", "conv_out_kernel",
+                "mid_block_scale_factor", "resnet_out_scale_factor", "cross_attention_dim", "num_attention_heads", "attention_head_dim",
+                "transformer_layers_per_block", "norm_num_groups", "in_channels", "out_channels", "layers_per_block", "norm_eps", "flip_sin_to_cos",
+                "freq_shift", "use_linear_projection", "center_input_sample", "downsample_padding", "sample_size");
+
+        private static boolean isNullOrFalse(JsonElement v) {
+            return v.isJsonNull() || (v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean() && !v.getAsBoolean());
+        }
+
+        /**
+         * Fields that leave this UNet's computation alone at the values given: the settings of features that are off
+         * (their companion switch is refused above when on), and upcast_attention, which only sets the softmax's
+         * precision under float16 (ours is float32).
+         */
+        static final Map<String, java.util.function.Predicate<JsonElement>> HARMLESS_FIELDS = Map.of(
+                "attention_type", v -> v.isJsonPrimitive() && v.getAsString().equals("default"),
+                "class_embeddings_concat", Config::isNullOrFalse,
+                "cross_attention_norm", JsonElement::isJsonNull,
+                "encoder_hid_dim_type", JsonElement::isJsonNull,
+                "mid_block_only_cross_attention", Config::isNullOrFalse,
+                "projection_class_embeddings_input_dim", JsonElement::isJsonNull,
+                "resnet_skip_time_act", Config::isNullOrFalse,
+                "addition_embed_type_num_heads", v -> true, // used only with an addition_embed_type, which is refused
+                "addition_time_embed_dim", v -> true,       // likewise
+                "upcast_attention", v -> true);
 
         private static Config parse(JsonObject c, Object file) {
             String kind = string(c, "_class_name", "UNet2DConditionModel");

@@ -36,6 +36,23 @@ public final class VaeEncoder implements AutoCloseable {
     public record Config(int inChannels, int[] blockOutChannels, int layersPerBlock, int latentChannels, int normNumGroups,
                          double scalingFactor, double shiftFactor, boolean useQuantConv, boolean midBlockAttention) {
 
+        /** The fields {@link #fromJson} reads or checks. */
+        static final java.util.Set<String> USED_FIELDS = java.util.Set.of("_class_name", "block_out_channels", "latent_channels", "down_block_types",
+                "act_fn", "norm_num_groups", "in_channels", "layers_per_block", "scaling_factor", "shift_factor", "use_quant_conv", "mid_block_add_attention");
+
+        /**
+         * Fields that leave the encoder alone: the decoder's (we encode only), the input size the model was trained at,
+         * force_upcast (a float16 precision switch; we run float32), and latent statistics when absent.
+         */
+        static final java.util.Map<String, java.util.function.Predicate<JsonElement>> HARMLESS_FIELDS = java.util.Map.of(
+                "out_channels", v -> true,
+                "up_block_types", v -> true,
+                "use_post_quant_conv", v -> true,
+                "sample_size", v -> true,
+                "force_upcast", v -> true,
+                "latents_mean", JsonElement::isJsonNull,
+                "latents_std", JsonElement::isJsonNull);
+
         public static Config fromJson(Path configJson) {
             JsonObject c = org.pathways.common.JsonFiles.readObject(configJson);
             try {
@@ -63,6 +80,7 @@ public final class VaeEncoder implements AutoCloseable {
                 }
                 int groups = value(c, "norm_num_groups") ? c.get("norm_num_groups").getAsInt() : 32;
                 for (int ch : channels) if (ch % groups != 0) throw new InvalidInputException(configJson + ": " + ch + " channels are not divisible into norm_num_groups " + groups);
+                org.pathways.common.ConfigFields.warnIgnored(configJson, c, USED_FIELDS, HARMLESS_FIELDS, line -> System.err.println("pathways: warning: " + line));
                 return new Config(value(c, "in_channels") ? c.get("in_channels").getAsInt() : 3, channels,
                         value(c, "layers_per_block") ? c.get("layers_per_block").getAsInt() : 1, c.get("latent_channels").getAsInt(), groups,
                         value(c, "scaling_factor") ? c.get("scaling_factor").getAsDouble() : 0.18215,
