@@ -28,8 +28,15 @@ final class RunLimits {
         if (limit < 0) throw new InvalidInputException("--limit must be >= 0, got " + limit);
         if (jobs < 1) throw new InvalidInputException("--jobs must be >= 1, got " + jobs);
         if (spark != null && jobs != 1) throw new InvalidInputException("--jobs " + jobs + " with --spark " + spark + ": Spark's executors are the workers; give one of the two");
-        if (spark != null && spark.isBlank()) throw new InvalidInputException("--spark: expected a master, e.g. local[2] or spark://host:7077");
+        if (spark != null && !SPARK_MASTER.matcher(spark.strip()).matches()) {
+            throw new InvalidInputException("--spark '" + InvalidInputException.printable(spark) + "': not a Spark master (local, local[N], local[N,F], local[*], "
+                    + "spark://host:port, yarn or k8s://host:port)");
+        }
     }
+
+    /** The master URLs Spark's SparkContext accepts (its createTaskScheduler), checked here so a typo is one line, not Spark's stack trace. */
+    static final java.util.regex.Pattern SPARK_MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\*|[1-9]\\d*)(\\s*,\\s*[1-9]\\d*)?\\]|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*\\]|spark://\\S+|yarn|k8s://\\S+");
 
     /** The first {@code --limit} of the ids (all with 0). */
     List<String> first(List<String> ids) {
