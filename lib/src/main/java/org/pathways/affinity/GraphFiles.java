@@ -82,7 +82,7 @@ public final class GraphFiles {
         if (!allowNegative) {
             throw new InvalidInputException(what + "; the method assumes non-negative affinities (pass --allow-negative-affinities to optimise anyway)");
         }
-        System.err.println("pathways: warning: " + what + "; optimised anyway (--allow-negative-affinities), the result may mean nothing");
+        org.pathways.common.Warnings.print(what + "; optimised anyway (--allow-negative-affinities), the result may mean nothing");
     }
 
     private static int[] gridFor(Path file, String name, NdData hwEntry, int[] grid, int nodes) {

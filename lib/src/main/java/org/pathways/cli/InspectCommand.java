@@ -87,7 +87,7 @@ final class InspectCommand implements Callable<Integer> {
         if (backbone.equals("sd-text") || input.text != null || input.inputIds != null) return text();
         Path file = weights != null ? weights : VitBackbone.defaultWeights(backbone);
         Backbones.Tower tower = Backbones.tower(backbone, file, config, BackboneOptions.positionMode(positions),
-                message -> System.err.println("pathways: warning: " + message));
+                org.pathways.common.Warnings::print);
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new InvalidInputException(file + ": no weights for " + backbone + "; run data-scripts/fetch-weights.sh " + backbone + " or pass --weights FILE");
         }
@@ -143,7 +143,7 @@ final class InspectCommand implements Callable<Integer> {
                     model.encode(ids, wanted);
                 }
             } else {
-                Backbones.Tower tower = Backbones.tower(backbone, file, config, null, message -> System.err.println("pathways: warning: " + message));
+                Backbones.Tower tower = Backbones.tower(backbone, file, config, null, org.pathways.common.Warnings::print);
                 if (!java.nio.file.Files.isRegularFile(file)) {
                     throw new InvalidInputException(file + ": no weights for " + backbone + "; run data-scripts/fetch-weights.sh " + backbone + " or pass --weights FILE");
                 }
@@ -216,7 +216,7 @@ final class InspectCommand implements Callable<Integer> {
         if (!d.dtype().startsWith("f")) {
             String numpy = java.util.Map.of("i8", "int64", "i4", "int32", "i2", "int16", "i1", "int8", "u8", "uint64", "u4", "uint32", "u2", "uint16",
                     "u1", "uint8", "b1", "bool").getOrDefault(d.dtype(), d.dtype());
-            System.err.println("pathways: warning: " + file + ": " + numpy + " values taken as float32 (" + expected + " is a float tensor)");
+            org.pathways.common.Warnings.print(file + ": " + numpy + " values taken as float32 (" + expected + " is a float tensor)");
         }
         long[] shape = java.util.Arrays.stream(d.shape()).asLongStream().toArray();
         return manager.create(d.asFloats(), new Shape(shape));

@@ -73,7 +73,7 @@ public final class Images {
         }
         if (damage != null) {
             if (!allowPartial) throw new InvalidInputException(file + ": damaged or truncated image (" + damage + "); pass --allow-partial-images to use what decodes");
-            System.err.println("pathways: warning: " + file + ": damaged or truncated image (" + damage + "), used as decoded (--allow-partial-images)");
+            org.pathways.common.Warnings.print(file + ": damaged or truncated image (" + damage + "), used as decoded (--allow-partial-images)");
         }
         return toRgb(raw);
     }

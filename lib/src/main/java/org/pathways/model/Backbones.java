@@ -33,7 +33,7 @@ public final class Backbones {
         }
         if (configJson != null && !java.nio.file.Files.isRegularFile(configJson)) throw new InvalidInputException(configJson + ": no such model config");
         Path file = weights != null ? weights : VitBackbone.defaultWeights(name);
-        Tower tower = tower(name, file, configJson, positions, message -> System.err.println("pathways: warning: " + message));
+        Tower tower = tower(name, file, configJson, positions, org.pathways.common.Warnings::print);
         VitBackbone backbone = new VitBackbone(name, tower.patch(), file, resize, tower.loader());
         // MAE in the paper: 224 x 224 input, queries and keys upsampled to the other backbones' grid (App. B.1)
         return name.startsWith("mae-") && resize == VitBackbone.Resize.PAPER ? backbone.withQueryKeyUpsampling(224) : backbone;

@@ -74,7 +74,7 @@ public final class Unet implements AutoCloseable {
             JsonObject c = org.pathways.common.JsonFiles.readObject(configJson);
             try {
                 Config config = parse(c, configJson);
-                org.pathways.common.ConfigFields.warnIgnored(configJson, c, USED_FIELDS, HARMLESS_FIELDS, line -> System.err.println("pathways: warning: " + line));
+                org.pathways.common.ConfigFields.warnIgnored(configJson, c, USED_FIELDS, HARMLESS_FIELDS, org.pathways.common.Warnings::print);
                 return config;
             } catch (InvalidInputException e) {
                 throw e;

@@ -80,7 +80,7 @@ public final class VaeEncoder implements AutoCloseable {
                 }
                 int groups = value(c, "norm_num_groups") ? c.get("norm_num_groups").getAsInt() : 32;
                 for (int ch : channels) if (ch % groups != 0) throw new InvalidInputException(configJson + ": " + ch + " channels are not divisible into norm_num_groups " + groups);
-                org.pathways.common.ConfigFields.warnIgnored(configJson, c, USED_FIELDS, HARMLESS_FIELDS, line -> System.err.println("pathways: warning: " + line));
+                org.pathways.common.ConfigFields.warnIgnored(configJson, c, USED_FIELDS, HARMLESS_FIELDS, org.pathways.common.Warnings::print);
                 return new Config(value(c, "in_channels") ? c.get("in_channels").getAsInt() : 3, channels,
                         value(c, "layers_per_block") ? c.get("layers_per_block").getAsInt() : 1, c.get("latent_channels").getAsInt(), groups,
                         value(c, "scaling_factor") ? c.get("scaling_factor").getAsDouble() : 0.18215,

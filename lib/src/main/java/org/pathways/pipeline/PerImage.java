@@ -427,15 +427,15 @@ public final class PerImage {
         return worst;
     }
 
-    /** The one warning line for an image below {@link #UNIFORM_SPREAD}: what it is, its spread, what was done. */
+    /** The warning for an image below {@link #UNIFORM_SPREAD}: what it is, its spread, what was done. */
     public static String uniformWarning(String what, double spread, String consequence) {
-        return String.format(java.util.Locale.ROOT, "pathways: warning: %s has almost no variation (colour standard deviation %.2f of 255, below %.1f): %s",
+        return String.format(java.util.Locale.ROOT, "%s has almost no variation (colour standard deviation %.2f of 255, below %.1f): %s",
                 what, spread, UNIFORM_SPREAD, consequence);
     }
 
     /** One region for an image without variation, with a warning line that says why. */
     private static Outcome oneRegion(Outcome outcome, double spread) {
-        System.err.println(uniformWarning("the image", spread, "one region, since regions found in its noise would mean nothing"));
+        org.pathways.common.Warnings.print(uniformWarning("the image", spread, "one region, since regions found in its noise would mean nothing"));
         KMeansSweep.Fit one = new KMeansSweep.Fit(1, new int[outcome.gridRegions().length], Double.NaN, 0);
         return new Outcome(outcome.input(), outcome.features(), new KMeansSweep.Result(outcome.sweep().fits(), one), new int[outcome.regions().length], outcome.seconds());
     }

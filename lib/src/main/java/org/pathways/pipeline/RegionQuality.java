@@ -107,7 +107,7 @@ public final class RegionQuality implements DatasetRunner.ImageJob {
         int w = image.getWidth();
         double spread = PerImage.colourSpread(image);
         if (spread < PerImage.UNIFORM_SPREAD) { // Table 1 scores every k of every method, so the rows stay; the reader is told they mean nothing
-            System.err.println(PerImage.uniformWarning("image " + sample.id(), spread, "every method's regions are scored as the protocol asks, but they split noise"));
+            org.pathways.common.Warnings.print(PerImage.uniformWarning("image " + sample.id(), spread, "every method's regions are scored as the protocol asks, but they split noise"));
         }
         List<String> perImage = new ArrayList<>();
         List<String> counts = new ArrayList<>();
